@@ -1,0 +1,354 @@
+"""Spec -> TensorFlow Lattice model.
+
+The model is assembled from TFL layers (not TFL's premade configs), because
+the premade models cannot express range dominance, unimodal calibrators in
+linear models, or dominance-aware ensembles. Structure::
+
+    x_j --> calibrator_j --> c_j  (one per feature; shape constraints live here)
+    c   --> combiner     --> z    (Linear, one Lattice, or an ensemble of Lattices)
+    z   --> (bounds)     --> prediction (scaled target, or logit)
+
+The combiner is increasing in every input whose *shape* the calibrator
+fixes (monotone, convex/concave, unimodal, ordered categories), so the shape
+of the calibrator carries over to the prediction:
+
+* monotone / ordered: an increasing function of a monotone function is monotone;
+* unimodal: an increasing function of a unimodal function is unimodal;
+* convex / concave: the combiner must be *affine* and increasing in that input,
+  which holds for Linear (weight >= 0) and for a lattice dimension of size 2
+  (multilinear interpolation is affine along each axis).
+
+Only ``verify_*`` and ``build_*`` functions live here; TensorFlow is imported
+lazily by :func:`_tf`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ...errors import Problem, SpecError
+from ...spec import CategoricalFeature, NumericFeature, Spec
+from ...spec.constraints import Dominance, Trust
+from ...spec.schema import Schema
+
+MODEL_TYPES = ("linear", "lattice", "ensemble")
+
+
+def _tf():
+    """Import TensorFlow, tf_keras and TFL, quietly."""
+    import os
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+    try:
+        import tensorflow as tf
+        import tensorflow_lattice as tfl
+        import tf_keras
+    except ImportError as exc:  # pragma: no cover - exercised only without the dependency
+        from ...errors import BackendUnavailableError
+
+        raise BackendUnavailableError(
+            f"The lattice backend needs tensorflow, tf-keras and tensorflow-lattice ({exc}). "
+            "Install them with: pip install 'tensorflow==2.21.*' 'tf-keras==2.21.*' tensorflow-lattice==2.1.1"
+        ) from exc
+    return tf, tf_keras, tfl
+
+
+@dataclass
+class Plan:
+    """The resolved architecture: what every layer will be, as plain data.
+
+    Kept separate from the Keras model so that it can be stored, printed in
+    certificates, and used to rebuild the model from saved weights.
+    """
+
+    model_type: str
+    task: str
+    lattice_size: int
+    lattices: list[list[int]] = field(default_factory=list)  # feature indices per lattice
+    lattice_dims: list[int] = field(default_factory=list)  # lattice size per feature
+    out_min: float | None = None  # bounds in model units (scaled target)
+    out_max: float | None = None
+    init_range: tuple[float, float] = (-1.0, 1.0)
+    unimodal_size: int = 5
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__, init_range=list(self.init_range))
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Plan":
+        d = dict(d)
+        d["init_range"] = tuple(d["init_range"])
+        return cls(**d)
+
+
+# ---------------------------------------------------------------------- verify
+def verify_spec(spec: Spec, model_type: str) -> None:
+    """Refuse, before training, what the chosen model type cannot guarantee."""
+    problems: list[Problem] = []
+    if model_type not in MODEL_TYPES:
+        problems.append(Problem("model", " or ".join(map(repr, MODEL_TYPES + ("auto",))), repr(model_type)))
+    if model_type == "linear" and spec.output is not None and (spec.output.min is None) != (spec.output.max is None):
+        for f in spec.features:
+            if isinstance(f, NumericFeature) and f.shape:
+                bad = (spec.output.max is None and f.shape == "concave") or (spec.output.min is None and f.shape == "convex")
+                if bad:
+                    problems.append(Problem(
+                        f"features.{f.name}.shape", "a shape compatible with a one-sided output bound in model='linear'",
+                        f"{f.shape!r} with only output.{'min' if spec.output.max is None else 'max'}",
+                        "Clamping a linear model at one bound breaks this curvature; give both output bounds or use model='lattice'.",
+                        f.name, "shape"))
+    mains = {t.feature for t in spec.trusts}
+    for t in spec.trusts:
+        if t.by in mains:
+            problems.append(Problem(f"interactions[trust {t.feature} by {t.by}].by",
+                                    "a condition that is not itself the main feature of another trust",
+                                    repr(t.by), "TensorFlow Lattice cannot enforce both; drop one of the two trusts.", t.by, "by"))
+    for f in spec.features:
+        if isinstance(f, NumericFeature) and f.unimodal and f.shape:
+            problems.append(Problem(f"features.{f.name}.shape", "no convex/concave together with unimodal in the lattice backend",
+                                    f.shape, "Drop 'shape' (the lattice backend cannot guarantee both), or use the Bayesian backend.",
+                                    f.name, "shape"))
+    if problems:
+        raise SpecError(problems, title="Spec cannot be compiled by the lattice backend")
+
+
+def choose_model_type(spec: Spec, n_rows: int) -> str:
+    """``model='auto'``: linear for tiny data, lattice for few features, ensemble otherwise.
+
+    Trust is an interaction, so a spec with trust constraints gets a lattice.
+    """
+    d = len(spec.features)
+    if spec.trusts:
+        return "lattice" if d <= 8 else "ensemble"
+    if n_rows < 100 or d > 12 and n_rows < 1000:
+        return "linear"
+    if d <= 6:
+        return "lattice"
+    return "ensemble"
+
+
+# ---------------------------------------------------------------------- plan
+def shaped(feature) -> bool:
+    """Does the calibrator carry a shape that the combiner must preserve?"""
+    if isinstance(feature, CategoricalFeature):
+        return bool(feature.order)
+    return bool(feature.monotonic or feature.shape or feature.unimodal)
+
+
+def forced_increasing(spec: Spec) -> set[int]:
+    """Unconstrained features that condition a trust: their calibrator is made increasing,
+    so that "more trust as `by` grows" has a meaning in input space. Their effect stays free
+    (the lattice is not monotone along them)."""
+    idx = {n: i for i, n in enumerate(spec.feature_names)}
+    return {idx[t.by] for t in spec.trusts if not spec[t.by].monotonic}
+
+
+def plan_model(spec: Spec, schema: Schema, y_scaled: np.ndarray | None, *, model_type: str, lattice_size: int,
+               n_lattices: int | None, lattice_rank: int, random_state: int | None) -> Plan:
+    d = len(spec.features)
+    plan = Plan(model_type=model_type, task=spec.task, lattice_size=lattice_size)
+    # Convex/concave need an affine combiner along their axis: lattice size 2 there.
+    plan.lattice_dims = [2 if isinstance(f, NumericFeature) and f.shape else lattice_size for f in spec.features]
+    for j in forced_increasing(spec):  # keep the effect of an unconstrained trust condition flexible
+        plan.lattice_dims[j] = max(3, lattice_size)
+    if spec.output is not None:
+        lo, hi = spec.output.min, spec.output.max
+        plan.out_min = None if lo is None else float((lo - schema.y_mean) / schema.y_scale)
+        plan.out_max = None if hi is None else float((hi - schema.y_mean) / schema.y_scale)
+    if y_scaled is not None and len(y_scaled) and spec.task == "regression":
+        q = np.quantile(y_scaled, [0.05, 0.95])
+        lo, hi = float(q[0]), float(q[1])
+        if plan.out_min is not None:
+            lo = max(lo, plan.out_min)
+        if plan.out_max is not None:
+            hi = min(hi, plan.out_max)
+        if hi - lo < 1e-3:
+            lo, hi = lo - 0.5, hi + 0.5
+        plan.init_range = (lo, hi)
+    elif spec.task == "classification" and y_scaled is not None and len(y_scaled):
+        p = float(np.clip(np.mean(y_scaled), 0.02, 0.98))
+        logit = float(np.log(p / (1 - p)))
+        plan.init_range = (logit - 1.0, logit + 1.0)
+    if model_type == "lattice":
+        plan.lattices = [list(range(d))]
+    elif model_type == "ensemble":
+        plan.lattices = _ensemble_subsets(spec, n_lattices, lattice_rank, random_state)
+    return plan
+
+
+def _ensemble_subsets(spec: Spec, n_lattices: int | None, rank: int, random_state: int | None) -> list[list[int]]:
+    """Random feature subsets (seeded), repaired so that pairwise constraints hold.
+
+    Every trust pair shares at least one lattice; every lattice holding the
+    weaker feature of a dominance also holds the dominant one (otherwise the
+    weaker feature would gain slope where the dominant has none).
+    """
+    d = len(spec.features)
+    rank = max(2, min(rank, d))
+    m = n_lattices or max(2, int(np.ceil(2 * d / rank)))
+    rng = np.random.default_rng(random_state)
+    idx = {n: i for i, n in enumerate(spec.feature_names)}
+    subsets: list[list[int]] = []
+    counts = np.zeros(d)
+    for _ in range(m):
+        # Prefer features used least so far, so every feature appears.
+        order = np.lexsort((rng.random(d), counts))
+        chosen = sorted(order[:rank].tolist())
+        counts[chosen] += 1
+        subsets.append(chosen)
+    for t in spec.trusts:
+        a, b = idx[t.feature], idx[t.by]
+        if not any(a in s and b in s for s in subsets):
+            host = next((s for s in subsets if a in s), subsets[0])
+            host.extend(i for i in (a, b) if i not in host)
+    changed = True
+    while changed:  # dominance closure; terminates because subsets only grow
+        changed = False
+        for dom in spec.dominances:
+            a, b = idx[dom.feature], idx[dom.over]
+            for s in subsets:
+                if b in s and a not in s:
+                    s.append(a)
+                    changed = True
+    return [sorted(set(s)) for s in subsets]
+
+
+# ---------------------------------------------------------------------- build
+def build_model(spec: Spec, schema: Schema, plan: Plan, *, learning_rate: float):
+    """The Keras model for ``plan``; one input per feature, shape (batch, 1)."""
+    tf, tf_keras, tfl = _tf()
+    inputs = [tf_keras.Input(shape=(1,), name=f"x{j}", dtype="float32") for j in range(len(spec.features))]
+    if plan.model_type == "linear":
+        lo_hi = [(0.0, 1.0)] * len(spec.features)
+    else:
+        lo_hi = [(0.0, float(plan.lattice_dims[j] - 1)) for j in range(len(spec.features))]
+    calibrated = [
+        build_calibrator(f, fs, inp, lo, hi, j, spec, plan)
+        for j, (f, fs, inp, (lo, hi)) in enumerate(zip(spec.features, schema.features, inputs, lo_hi))
+    ]
+    if plan.model_type == "linear":
+        out = build_linear(spec, plan, calibrated)
+    else:
+        outs = [build_lattice(spec, plan, calibrated, subset, k) for k, subset in enumerate(plan.lattices)]
+        out = outs[0] if len(outs) == 1 else tf_keras.layers.Average(name="ensemble_mean")(outs)
+    model = tf_keras.Model(inputs=inputs, outputs=out)
+    loss = (tf_keras.losses.BinaryCrossentropy(from_logits=True) if plan.task == "classification"
+            else tf_keras.losses.MeanSquaredError())
+    model.compile(optimizer=tf_keras.optimizers.Adam(learning_rate=learning_rate), loss=loss)
+    return model
+
+
+def build_calibrator(f, fs, inp, lo: float, hi: float, j: int, spec: Spec, plan: Plan):
+    """One feature's calibrator, with its output in [lo, hi]."""
+    tf, tf_keras, tfl = _tf()
+    if isinstance(f, CategoricalFeature):
+        pairs = []
+        cats = [str(c) for c in fs.categories]
+        for a, b in f.order_pairs:
+            if str(a) in cats and str(b) in cats:
+                pairs.append((cats.index(str(a)), cats.index(str(b))))
+        return tfl.layers.CategoricalCalibration(
+            num_buckets=fs.n_buckets, output_min=lo, output_max=hi,
+            monotonicities=pairs or None, kernel_initializer="uniform", name=f"calib_{j}",
+        )(inp)
+    kp = np.asarray(fs.keypoints, dtype=np.float32)
+    is_dominance = any(f.name in d.features for d in spec.dominances)
+    if f.unimodal:
+        # An increasing calibrator onto [0, K-1], then a 1-D lattice that is unimodal there:
+        # the composition is unimodal in x (a unimodal function of an increasing one).
+        k = plan.unimodal_size
+        pos = tfl.layers.PWLCalibration(
+            input_keypoints=kp, output_min=0.0, output_max=float(k - 1), monotonicity="increasing",
+            clamp_min=True, clamp_max=True, kernel_initializer="equal_slopes", name=f"calib_{j}_pos",
+        )(inp)
+        peak = tfl.layers.Lattice(
+            lattice_sizes=[k], unimodalities=[f.unimodal], output_min=lo, output_max=hi,
+            kernel_initializer=_unimodal_init(k, lo, hi, f.unimodal), name=f"calib_{j}_mode",
+        )
+        return peak(pos)
+    mono = f.monotonic or (1 if j in forced_increasing(spec) else 0)
+    return tfl.layers.PWLCalibration(
+        input_keypoints=kp, output_min=lo, output_max=hi,
+        monotonicity={1: "increasing", -1: "decreasing", 0: "none"}[mono],
+        convexity={None: "none", "convex": "convex", "concave": "concave"}[f.shape],
+        # Dominance compares full ranges: the calibrator must span [lo, hi].
+        clamp_min=bool(f.monotonic) and is_dominance, clamp_max=bool(f.monotonic) and is_dominance,
+        kernel_initializer="equal_heights" if not mono else "equal_slopes", name=f"calib_{j}",
+    )(inp)
+
+
+def _unimodal_init(k: int, lo: float, hi: float, kind: str):
+    tf, tf_keras, tfl = _tf()
+    t = np.linspace(-1, 1, k)
+    bump = 1 - t ** 2 if kind == "peak" else t ** 2
+    vals = lo + (hi - lo) * (0.25 + 0.5 * bump)
+    return tf_keras.initializers.Constant(vals.reshape(-1, 1).astype("float32"))
+
+
+def build_linear(spec: Spec, plan: Plan, calibrated):
+    """Calibrated linear combiner, with the output bounds and dominance."""
+    tf, tf_keras, tfl = _tf()
+    d = len(calibrated)
+    x = tf_keras.layers.Concatenate(name="calibrated")(calibrated) if d > 1 else calibrated[0]
+    idx = {n: i for i, n in enumerate(spec.feature_names)}
+    doms = [(idx[dm.feature], idx[dm.over]) for dm in spec.dominances]
+    two_sided = plan.out_min is not None and plan.out_max is not None
+    if two_sided:
+        # Non-negative weights summing to one over calibrators in [0, 1]: the sum is in [0, 1]
+        # for every input, then mapped affinely onto [min, max]. Non-monotone features keep their
+        # freedom through their (non-monotone) calibrators.
+        lin = tfl.layers.Linear(num_input_dims=d, monotonicities=[1] * d, monotonic_dominances=doms or None,
+                                use_bias=False, normalization_order=1,
+                                kernel_initializer=tf_keras.initializers.Constant(1.0 / d), name="linear")(x)
+        span = plan.out_max - plan.out_min
+        return tf_keras.layers.Rescaling(scale=span, offset=plan.out_min, name="bounds")(lin)
+    monos = [1 if shaped(f) else 0 for f in spec.features]
+    lo, hi = plan.init_range
+    lin = tfl.layers.Linear(num_input_dims=d, monotonicities=monos, monotonic_dominances=doms or None,
+                            use_bias=True, kernel_initializer=tf_keras.initializers.Constant((hi - lo) / d),
+                            bias_initializer=tf_keras.initializers.Constant(lo), name="linear")(x)
+    if plan.out_min is not None:
+        return tf_keras.layers.ReLU(threshold=0.0, name="lower_bound")(lin - plan.out_min) + plan.out_min
+    if plan.out_max is not None:
+        return plan.out_max - tf_keras.layers.ReLU(name="upper_bound")(plan.out_max - lin)
+    return lin
+
+
+def build_lattice(spec: Spec, plan: Plan, calibrated, subset: list[int], k: int):
+    """One lattice over the features in ``subset`` with its constraints."""
+    tf, tf_keras, tfl = _tf()
+    idx_global = {n: i for i, n in enumerate(spec.feature_names)}
+    local = {g: i for i, g in enumerate(subset)}
+    sizes = [plan.lattice_dims[g] for g in subset]
+    monos = ["increasing" if shaped(spec.features[g]) else "none" for g in subset]
+    edgeworth, trapezoid, mono_dom, range_dom = [], [], [], []
+    for inter in spec.interactions:
+        a, b = idx_global[inter.features[0]], idx_global[inter.features[1]]
+        if a not in local or b not in local:
+            continue
+        if isinstance(inter, Trust):
+            by = spec.features[b]
+            # Lattice coordinates run with each calibrator; flip the direction when 'by' is decreasing.
+            by_sign = by.monotonic if isinstance(by, NumericFeature) and by.monotonic else 1
+            direction = inter.direction * by_sign
+            (edgeworth if inter.kind == "edgeworth" else trapezoid).append((local[a], local[b], direction))
+        elif isinstance(inter, Dominance):
+            (mono_dom if inter.kind == "monotonic" else range_dom).append((local[a], local[b]))
+    lo, hi = plan.init_range
+    init = tfl.lattice_layer.LinearInitializer(lattice_sizes=sizes, monotonicities=[1 if m == "increasing" else 0 for m in monos],
+                                               output_min=lo, output_max=hi)
+    if len(calibrated) > 1 or len(subset) > 1:
+        xs = [calibrated[g] for g in subset]
+        x = tf_keras.layers.Concatenate(name=f"lattice_{k}_in")(xs) if len(xs) > 1 else xs[0]
+    else:
+        x = calibrated[subset[0]]
+    return tfl.layers.Lattice(
+        lattice_sizes=sizes, monotonicities=monos,
+        edgeworth_trusts=edgeworth or None, trapezoid_trusts=trapezoid or None,
+        monotonic_dominances=mono_dom or None, range_dominances=range_dom or None,
+        output_min=plan.out_min, output_max=plan.out_max, kernel_initializer=init, name=f"lattice_{k}",
+    )(x)

@@ -1,0 +1,124 @@
+"""What the lattice and Bayesian estimators share: spec resolution, input
+checking, target encoding and the scikit-learn plumbing.
+
+Estimators only store their constructor arguments; every conversion happens
+in ``fit`` and fitted attributes end in ``_``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.utils.validation import _check_feature_names, _check_n_features, check_is_fitted
+
+from ..errors import DataError, Problem, SpecError
+from ..spec import Spec
+from ..spec.schema import Schema, check_target
+
+
+def resolve_spec(spec: Any, X: Any, task: str) -> Spec:
+    """The estimator's ``spec`` parameter as a :class:`Spec` with the estimator's task.
+
+    ``None`` means every column is an unconstrained numeric feature (named by
+    the DataFrame's columns, or ``x0, x1, ...``), so generic tools work.
+    """
+    if spec is None:
+        names = _column_names(X)
+        resolved = Spec.unconstrained(names, task=task)
+    elif isinstance(spec, Spec):
+        resolved = spec
+    elif isinstance(spec, dict):
+        resolved = Spec.from_dict(spec)
+    elif isinstance(spec, (str, Path)):
+        path = str(spec)
+        resolved = Spec.from_json(spec) if path.endswith(".json") else Spec.from_yaml(spec)
+    else:
+        raise SpecError([Problem("spec", "a priorml.Spec, a dict, a path to a YAML/JSON file, or None",
+                                 type(spec).__name__, "Build one with priorml.Spec.from_dict(...).")])
+    if resolved.task != task:
+        resolved = resolved.replace(task=task)
+    return resolved
+
+
+def _column_names(X: Any) -> list[str]:
+    if hasattr(X, "columns"):
+        return [str(c) for c in X.columns]
+    shape = np.shape(X) if not hasattr(X, "shape") else X.shape
+    if len(shape) != 2:
+        raise DataError([Problem("X", "a 2-D array (n_samples, n_features)", f"an array of shape {tuple(shape)}",
+                                 "Reshape your data with X.reshape(-1, 1) if it has one feature, "
+                                 "or X.reshape(1, -1) if it is one sample.")])
+    return [f"x{j}" for j in range(shape[1])]
+
+
+def check_fit_input(est, X: Any, y: Any, task: str) -> tuple[Spec, np.ndarray]:
+    """Validate X and y at fit; set ``n_features_in_``/``feature_names_in_``."""
+    if y is None:
+        raise DataError([Problem("y", "a target array", "None", "Pass y to fit(X, y).")])
+    if hasattr(X, "toarray") or type(X).__module__.startswith("scipy.sparse"):
+        raise DataError([Problem("X", "a dense array or a pandas DataFrame", "a sparse matrix",
+                                 "priorml needs dense input; call X.toarray() if it fits in memory.")])
+    spec = resolve_spec(est.spec, X, task)
+    n = _n_rows(X)
+    if n == 0:
+        raise DataError([Problem("X", "at least 1 sample", "0 samples (n_samples=0)", "Provide training rows.")])
+    _check_n_features(est, X, reset=True)
+    _check_feature_names(est, X, reset=True)
+    yv = check_target(y, task, n)
+    return spec, yv
+
+
+def check_predict_input(est, X: Any) -> None:
+    check_is_fitted(est)
+    if hasattr(X, "toarray") or type(X).__module__.startswith("scipy.sparse"):
+        raise DataError([Problem("X", "a dense array or a pandas DataFrame", "a sparse matrix",
+                                 "priorml needs dense input; call X.toarray() if it fits in memory.")])
+    _column_names(X)
+    _check_n_features(est, X, reset=False)
+    _check_feature_names(est, X, reset=False)
+
+
+def _n_rows(X: Any) -> int:
+    shape = getattr(X, "shape", None) or np.shape(X)
+    if len(shape) < 2:
+        _column_names(X)
+    return int(shape[0])
+
+
+def encode_classes(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Binary labels of any type -> (classes_, y in {0, 1})."""
+    classes, codes = np.unique(y, return_inverse=True)
+    if classes.size < 2:
+        raise DataError([Problem("y", "two classes for binary classification",
+                                 f"only one class ({classes[0]!r})" if classes.size else "no labels",
+                                 "Check the target column; a classifier needs examples of both classes.")])
+    if classes.size > 2:
+        raise DataError([Problem("y", "two classes (priorml classifiers are binary)",
+                                 f"{classes.size} classes {classes.tolist()[:10]}",
+                                 "Recode the target as one class against the rest, or use a regressor for an ordinal target.")])
+    return classes, codes.astype(float)
+
+
+def check_sample_weight(sample_weight: Any, n: int) -> np.ndarray | None:
+    if sample_weight is None:
+        return None
+    sw = np.asarray(sample_weight, dtype=float)
+    if sw.ndim == 0:
+        sw = np.full(n, float(sw))
+    if sw.shape != (n,):
+        raise DataError([Problem("sample_weight", f"an array of {n} weights", f"shape {sw.shape}",
+                                 "Pass one weight per row.")])
+    if not np.all(np.isfinite(sw)) or np.any(sw < 0):
+        raise DataError([Problem("sample_weight", "finite non-negative weights", "negative or non-finite values",
+                                 "Fix the weights.")])
+    if sw.sum() <= 0:
+        raise DataError([Problem("sample_weight", "weights with a positive sum", "all zero",
+                                 "At least one row must have a positive weight.")])
+    return sw
+
+
+def fit_schema(spec: Spec, X: Any, y: np.ndarray) -> tuple[Schema, np.ndarray]:
+    schema = Schema.fit(spec, X, y)
+    return schema, schema.transform(spec, X)

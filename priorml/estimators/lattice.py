@@ -1,0 +1,232 @@
+"""scikit-learn estimators backed by TensorFlow Lattice."""
+
+from __future__ import annotations
+
+import os
+from numbers import Integral, Real
+from typing import Any, Literal
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ..errors import PriorMLError, Problem, SpecError
+from ..spec import Spec
+from ._base import (check_fit_input, check_predict_input, check_sample_weight, encode_classes, fit_schema)
+
+__all__ = ["LatticeRegressor", "LatticeClassifier"]
+
+
+class _LatticeBase(BaseEstimator):
+    _task: str = "regression"
+
+    _parameter_constraints: dict = {
+        "spec": [Spec, dict, str, os.PathLike, None],
+        "model": [StrOptions({"auto", "linear", "lattice", "ensemble"})],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), None],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "lattice_size": [Interval(Integral, 2, None, closed="left")],
+        "n_lattices": [Interval(Integral, 1, None, closed="left"), None],
+        "lattice_rank": [Interval(Integral, 2, None, closed="left")],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "patience": [Interval(Integral, 1, None, closed="left")],
+        "refit": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        spec: Spec | dict | str | None = None,
+        *,
+        model: Literal["auto", "linear", "lattice", "ensemble"] = "auto",
+        epochs: int = 300,
+        batch_size: int | None = None,
+        learning_rate: float = 0.02,
+        lattice_size: int = 2,
+        n_lattices: int | None = None,
+        lattice_rank: int = 3,
+        validation_fraction: float = 0.15,
+        patience: int = 30,
+        refit: bool = True,
+        random_state: int | None = 0,
+        verbose: int = 0,
+    ):
+        self.spec = spec
+        self.model = model
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.lattice_size = lattice_size
+        self.n_lattices = n_lattices
+        self.lattice_rank = lattice_rank
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.refit = refit
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.non_deterministic = False
+        return tags
+
+    # ------------------------------------------------------------------ fit
+    def _fit(self, X: Any, y: Any, sample_weight: Any = None) -> "_LatticeBase":
+        from ..backends import get_backend
+
+        backend = get_backend("lattice")
+        spec, yv = check_fit_input(self, X, y, self._task)
+        if self._task == "classification":
+            self.classes_, y_model = encode_classes(yv)
+        schema, Xenc = fit_schema(spec, X, yv)
+        if self._task == "regression":
+            y_model = schema.scale_y(yv)
+        sw = check_sample_weight(sample_weight, Xenc.shape[0])
+        model_type = self.model if self.model != "auto" else backend.choose_model_type(spec, Xenc.shape[0])
+        backend.verify_spec(spec, model_type)
+        seed = _int_seed(self.random_state)
+        plan = backend.plan_model(spec, schema, y_model, model_type=model_type, lattice_size=self.lattice_size,
+                                  n_lattices=self.n_lattices, lattice_rank=self.lattice_rank, random_state=seed)
+        cfg = backend.TrainConfig(epochs=self.epochs, batch_size=self.batch_size, learning_rate=self.learning_rate,
+                                  validation_fraction=self.validation_fraction, patience=self.patience,
+                                  refit=self.refit, random_state=seed, verbose=int(self.verbose))
+        program = backend.LatticeProgram(spec, schema, plan)
+        try:
+            program.fit(Xenc, y_model.astype(np.float32), cfg, sample_weight=sw)
+        except (ValueError, TypeError) as exc:  # TFL refuses a layer configuration
+            raise SpecError([Problem("model", f"a spec that TensorFlow Lattice can compile as model={model_type!r}",
+                                     str(exc).splitlines()[0][:300], "Try another model type or simplify the constraints.")],
+                            title="Spec cannot be compiled by the lattice backend") from None
+        if not np.all(np.isfinite(program.weights[0])) or not all(np.all(np.isfinite(w)) for w in program.weights):
+            raise PriorMLError("Training diverged (non-finite weights); lower learning_rate or check the data scale.")
+        self.spec_ = spec
+        self.schema_ = schema
+        self.program_ = program
+        self.model_type_ = model_type
+        self.n_epochs_ = program.best_epoch
+        return self
+
+    def _raw(self, X: Any) -> np.ndarray:
+        check_predict_input(self, X)
+        return self.program_.predict_raw(self.schema_.transform(self.spec_, X))
+
+    def save(self, path) -> None:
+        """Save to a directory (see :func:`priorml.load`)."""
+        from ..persistence import save
+
+        save(self, path)
+
+
+class LatticeRegressor(RegressorMixin, _LatticeBase):
+    """Calibrated lattice regression obeying a constraint spec.
+
+    Parameters
+    ----------
+    spec : Spec, dict, str path or None
+        The constraint spec. ``None``: every column unconstrained.
+    model : {'auto', 'linear', 'lattice', 'ensemble'}
+        Calibrated linear, one calibrated lattice, or an ensemble of lattices.
+        ``auto`` chooses by feature count and data size.
+    epochs : int
+        Maximum epochs; early stopping on an internal validation split of the
+        training rows chooses the number actually used.
+    batch_size : int or None
+        Rows per step; ``None``: about 16 steps per epoch.
+    learning_rate : float
+        Adam step size.
+    lattice_size : int
+        Lattice vertices per feature (features with convex/concave shape use 2).
+    n_lattices, lattice_rank : int
+        Ensemble size and features per lattice (``model='ensemble'``).
+    validation_fraction : float
+        Share of training rows held out for early stopping (0 disables it).
+    patience : int
+        Early-stopping patience in epochs.
+    refit : bool
+        Retrain on all training rows for the chosen number of epochs.
+    random_state : int or None
+        Seed; fits are deterministic on CPU for a fixed seed.
+    verbose : int
+        Keras verbosity.
+
+    Attributes
+    ----------
+    spec_ : Spec
+        The resolved spec. ``schema_`` holds keypoints and categories,
+        ``program_`` the compiled model, ``model_type_`` the model chosen.
+
+    Examples
+    --------
+    >>> import numpy as np, priorml
+    >>> X = np.random.default_rng(0).uniform(size=(200, 2))
+    >>> y = 3 * X[:, 0] - X[:, 1]
+    >>> spec = priorml.Spec.from_dict({"features": {"a": {"monotonic": "increasing"}, "b": {}}})
+    >>> reg = priorml.LatticeRegressor(spec, epochs=50).fit(X, y)
+    >>> reg.predict(X[:3]).shape
+    (3,)
+
+    Raises
+    ------
+    SpecError
+        For an invalid spec or data, naming the feature and the key.
+    """
+
+    _task = "regression"
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "LatticeRegressor":
+        return self._fit(X, y, sample_weight)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Predicted target values, within the spec's output bounds."""
+        raw = self._raw(X)
+        pred = self.schema_.unscale_y(raw)
+        out = self.spec_.output
+        if out is not None:  # the model is bounded by construction; this removes float round-off only
+            pred = np.clip(pred, out.min if out.min is not None else -np.inf, out.max if out.max is not None else np.inf)
+        return pred
+
+
+class LatticeClassifier(ClassifierMixin, _LatticeBase):
+    """Calibrated lattice binary classifier obeying a constraint spec.
+
+    Constraints apply to the predicted probability of ``classes_[1]`` (the
+    larger label). Parameters as :class:`LatticeRegressor`.
+
+    Examples
+    --------
+    >>> import numpy as np, priorml
+    >>> X = np.random.default_rng(0).uniform(size=(200, 2))
+    >>> y = np.where(X[:, 0] > 0.5, "yes", "no")
+    >>> clf = priorml.LatticeClassifier(epochs=50).fit(X, y)
+    >>> clf.classes_.tolist()
+    ['no', 'yes']
+    """
+
+    _task = "classification"
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "LatticeClassifier":
+        return self._fit(X, y, sample_weight)
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Logit of the probability of ``classes_[1]``."""
+        return self._raw(X)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        p = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
+        return np.column_stack([1.0 - p, p])
+
+    def predict(self, X: Any) -> np.ndarray:
+        return self.classes_[(self.decision_function(X) > 0).astype(int)]
+
+
+def _int_seed(random_state: Any) -> int:
+    if random_state is None:
+        return int(np.random.default_rng().integers(2**31 - 1))
+    if isinstance(random_state, (int, np.integer)):
+        return int(random_state)
+    return int(random_state.randint(2**31 - 1))  # a RandomState instance

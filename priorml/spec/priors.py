@@ -1,0 +1,161 @@
+"""Priors on effect sizes, the noise scale and the intercept.
+
+They are validated with the spec and used only by the Bayesian backend. An
+effect prior is stated on the *total change of the prediction across the
+feature's range* (from its smallest to its largest training value, or the
+``clip`` range): ``{effect: [-20, -5], prob: 0.9}`` says "with probability 0.9
+the prediction drops by between 5 and 20 from the lightest to the heaviest car".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from . import _canon
+from ._check import Checker
+
+__all__ = ["EffectPrior", "NoisePrior", "InterceptPrior", "Priors", "RESERVED_PRIOR_KEYS"]
+
+RESERVED_PRIOR_KEYS = ("noise", "intercept")
+
+
+@dataclass(frozen=True)
+class EffectPrior:
+    """``P(low <= effect <= high) = prob`` for one numeric feature."""
+
+    feature: str
+    effect: tuple[float, float]
+    prob: float = 0.9
+
+    def __post_init__(self) -> None:
+        chk = Checker(f"priors.{self.feature}", self.feature)
+        eff = self.effect
+        if not isinstance(eff, (list, tuple)) or len(eff) != 2:
+            chk.add("effect", "a range [low, high] of the total change across the feature's range", eff)
+        else:
+            lo = chk.canon("effect", eff[0], _canon.number)
+            hi = chk.canon("effect", eff[1], _canon.number)
+            if lo is not None and hi is not None:
+                if lo >= hi:
+                    chk.add("effect", "low < high", list(eff), "Write the range as [low, high], e.g. [-20, -5].")
+                object.__setattr__(self, "effect", (lo, hi))
+        p = chk.canon("prob", self.prob, _canon.number)
+        if p is not None and not 0.0 < p < 1.0:
+            chk.add("prob", "a probability strictly between 0 and 1", self.prob, "For example prob: 0.9.")
+        if p is not None:
+            object.__setattr__(self, "prob", p)
+        chk.raise_if_any()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"effect": list(self.effect), "prob": self.prob}
+
+
+@dataclass(frozen=True)
+class NoisePrior:
+    """Half-normal prior on the noise standard deviation, with this scale (in target units)."""
+
+    scale: float
+
+    def __post_init__(self) -> None:
+        chk = Checker("priors.noise")
+        s = chk.canon("scale", self.scale, _canon.number)
+        if s is not None and s <= 0:
+            chk.add("scale", "a positive number (target units)", self.scale)
+        object.__setattr__(self, "scale", s if s is not None else self.scale)
+        chk.raise_if_any()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"scale": self.scale}
+
+
+@dataclass(frozen=True)
+class InterceptPrior:
+    """Normal prior on the mean prediction (target units)."""
+
+    mean: float
+    sd: float
+
+    def __post_init__(self) -> None:
+        chk = Checker("priors.intercept")
+        m = chk.canon("mean", self.mean, _canon.number)
+        s = chk.canon("sd", self.sd, _canon.number)
+        if s is not None and s <= 0:
+            chk.add("sd", "a positive number", self.sd)
+        object.__setattr__(self, "mean", m if m is not None else self.mean)
+        object.__setattr__(self, "sd", s if s is not None else self.sd)
+        chk.raise_if_any()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mean": self.mean, "sd": self.sd}
+
+
+@dataclass(frozen=True)
+class Priors:
+    """All priors of a spec."""
+
+    effects: tuple[EffectPrior, ...] = ()
+    noise: NoisePrior | None = None
+    intercept: InterceptPrior | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "effects", tuple(self.effects))
+
+    def __bool__(self) -> bool:
+        return bool(self.effects or self.noise or self.intercept)
+
+    def effect(self, feature: str) -> EffectPrior | None:
+        for p in self.effects:
+            if p.feature == feature:
+                return p
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {p.feature: p.to_dict() for p in self.effects}
+        if self.noise:
+            out["noise"] = self.noise.to_dict()
+        if self.intercept:
+            out["intercept"] = self.intercept.to_dict()
+        return out
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> "Priors":
+        from ..errors import SpecError
+
+        chk = Checker("priors")
+        if raw is None:
+            return cls()
+        if not isinstance(raw, dict):
+            chk.add(None, "a mapping {feature: {effect: [low, high], prob: p}, noise: {scale: s}}", raw)
+            raise SpecError(chk.problems)
+        effects, noise, intercept = [], None, None
+        builders = {
+            "noise": (NoisePrior, ("scale",)),
+            "intercept": (InterceptPrior, ("mean", "sd")),
+        }
+        for name, body in raw.items():
+            sub = Checker(f"priors.{name}", None if name in builders else name)
+            cls_, keys = builders.get(name, (EffectPrior, ("effect", "prob")))
+            if not isinstance(body, dict):
+                sub.add(None, "a mapping with keys " + ", ".join(keys), body)
+                chk.problems.extend(sub.problems)
+                continue
+            sub.unknown_keys(body, keys, f"a prior on {name!r}")
+            required = keys if cls_ is not EffectPrior else ("effect",)
+            for k in required:
+                if k not in body:
+                    sub.add(k, "a value", "nothing", f"Add '{k}'.", raw=True)
+            if sub.problems:
+                chk.problems.extend(sub.problems)
+                continue
+            try:
+                if cls_ is EffectPrior:
+                    effects.append(EffectPrior(name, body["effect"], body.get("prob", 0.9)))
+                elif cls_ is NoisePrior:
+                    noise = NoisePrior(body["scale"])
+                else:
+                    intercept = InterceptPrior(body["mean"], body["sd"])
+            except SpecError as exc:
+                chk.problems.extend(exc.problems)
+        chk.raise_if_any()
+        return cls(tuple(effects), noise, intercept)

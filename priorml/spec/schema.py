@@ -1,0 +1,410 @@
+"""Data checked against a spec, encoded for the backends, and the keypoints.
+
+:class:`Schema` is what a backend needs to know about the training data: per
+feature, the keypoints (numeric) or the category list (categorical), the
+value used for missing entries, and the target scaling. It is fitted once in
+``fit`` and applied unchanged in ``predict``. Everything here is numpy/pandas
+only and shared by the lattice and Bayesian backends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..errors import DataError, Problem, did_you_mean
+from .features import CategoricalFeature, NumericFeature, _cat_key
+from .spec import Spec
+
+__all__ = ["Schema", "FeatureSchema", "compute_keypoints", "as_columns", "check_target"]
+
+
+def compute_keypoints(values: np.ndarray, n: int, clip: tuple[float, float] | None = None) -> np.ndarray:
+    """Keypoints at quantiles of the *unique* values of a column.
+
+    Using unique values makes the keypoints robust to heavy ties (a column
+    that is 0 in 90% of rows still gets keypoints spread over its range) and
+    a feature with few distinct values gets at most one keypoint per value.
+
+    Parameters
+    ----------
+    values : ndarray
+        Finite training values.
+    n : int
+        Requested number of keypoints (>= 2).
+    clip : (low, high) or None
+        If given, the keypoints span exactly this range.
+
+    Returns
+    -------
+    ndarray of float64, strictly increasing, length between 2 and ``n``.
+
+    Examples
+    --------
+    >>> compute_keypoints(np.array([0, 0, 0, 0, 1, 2, 3]), 3).tolist()
+    [0.0, 1.5, 3.0]
+    """
+    vals = np.asarray(values, dtype=float)
+    vals = vals[np.isfinite(vals)]
+    if clip is not None:
+        vals = np.clip(vals, *clip)
+    uniq = np.unique(vals)
+    if clip is not None:
+        uniq = np.unique(np.concatenate([uniq, clip]))
+    if uniq.size == 0:
+        lo, hi = clip if clip is not None else (0.0, 1.0)
+        return np.array([lo, hi], dtype=float)
+    if uniq.size == 1:
+        return np.array([uniq[0] - 0.5, uniq[0] + 0.5])
+    k = int(min(n, uniq.size))
+    kp = np.quantile(uniq, np.linspace(0.0, 1.0, k), method="linear")
+    kp = np.unique(kp)
+    if kp.size < 2:  # cannot happen with >= 2 unique values, kept as a guard for float ties
+        kp = np.array([uniq[0], uniq[-1]])
+    return kp.astype(float)
+
+
+@dataclass
+class FeatureSchema:
+    """What was learnt about one feature at fit time."""
+
+    name: str
+    kind: str  # "numeric" | "categorical"
+    keypoints: np.ndarray | None = None  # numeric
+    fill: float | None = None  # numeric: imputation value
+    lo: float | None = None  # numeric: observed min (after clipping)
+    hi: float | None = None
+    categories: tuple = ()  # categorical: list in bucket order
+    missing_bucket: bool = False  # categorical: an extra bucket for missing values
+    fill_code: int | None = None  # categorical: imputation code
+
+    @property
+    def n_buckets(self) -> int:
+        return len(self.categories) + int(self.missing_bucket)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {k: getattr(self, k) for k in ("name", "kind", "fill", "lo", "hi", "missing_bucket", "fill_code")}
+        out["keypoints"] = None if self.keypoints is None else [float(v) for v in self.keypoints]
+        out["categories"] = [c.item() if hasattr(c, "item") else c for c in self.categories]
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "FeatureSchema":
+        d = dict(d)
+        d["keypoints"] = None if d.get("keypoints") is None else np.asarray(d["keypoints"], dtype=float)
+        d["categories"] = tuple(d.get("categories") or ())
+        return cls(**d)
+
+
+@dataclass
+class Schema:
+    """The fitted data schema of a spec (see module docstring)."""
+
+    features: list[FeatureSchema]
+    y_mean: float = 0.0
+    y_scale: float = 1.0
+    n_rows: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ fit / transform
+    @classmethod
+    def fit(cls, spec: Spec, X: Any, y: np.ndarray | None = None) -> "Schema":
+        cols, index = as_columns(spec, X)
+        problems: list[Problem] = []
+        feats: list[FeatureSchema] = []
+        for f in spec.features:
+            col = cols[f.name]
+            if isinstance(f, CategoricalFeature):
+                feats.append(_fit_categorical(f, col, index, problems))
+            else:
+                feats.append(_fit_numeric(f, col, index, problems))
+        if problems:
+            raise DataError(problems)
+        schema = cls(feats, n_rows=len(index))
+        if y is not None and spec.task == "regression":
+            yf = np.asarray(y, dtype=float)
+            schema.y_mean = float(np.mean(yf))
+            sd = float(np.std(yf))
+            schema.y_scale = sd if sd > 1e-12 else 1.0
+        return schema
+
+    def transform(self, spec: Spec, X: Any) -> np.ndarray:
+        """Encode ``X`` as float64 (n, d): numeric values imputed and clipped,
+        categories as bucket codes 0..n_buckets-1."""
+        cols, index = as_columns(spec, X)
+        problems: list[Problem] = []
+        out = np.empty((len(index), len(self.features)), dtype=float)
+        for j, (f, fs) in enumerate(zip(spec.features, self.features)):
+            col = cols[f.name]
+            if fs.kind == "categorical":
+                out[:, j] = _encode_categorical(f, fs, col, index, problems)
+            else:
+                out[:, j] = _encode_numeric(f, fs, col, index, problems)
+        if problems:
+            raise DataError(problems)
+        return out
+
+    def scale_y(self, y: np.ndarray) -> np.ndarray:
+        return (np.asarray(y, dtype=float) - self.y_mean) / self.y_scale
+
+    def unscale_y(self, y: np.ndarray) -> np.ndarray:
+        return np.asarray(y, dtype=float) * self.y_scale + self.y_mean
+
+    def __getitem__(self, name: str) -> FeatureSchema:
+        for fs in self.features:
+            if fs.name == name:
+                return fs
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"features": [f.to_dict() for f in self.features], "y_mean": self.y_mean,
+                "y_scale": self.y_scale, "n_rows": self.n_rows, "extra": dict(self.extra)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Schema":
+        return cls([FeatureSchema.from_dict(f) for f in d["features"]], d["y_mean"], d["y_scale"],
+                   d.get("n_rows", 0), dict(d.get("extra", {})))
+
+
+# ---------------------------------------------------------------------- input handling
+def as_columns(spec: Spec, X: Any) -> tuple[dict[str, np.ndarray], Sequence[Any]]:
+    """Split ``X`` into one array per spec feature.
+
+    DataFrames are matched by column name (extra columns are ignored);
+    arrays are read in spec order and must have exactly one column per feature.
+    Returns the columns and the row labels (for messages).
+    """
+    names = spec.feature_names
+    if hasattr(X, "iloc") and hasattr(X, "columns"):  # pandas DataFrame
+        missing = [n for n in names if n not in X.columns]
+        if missing:
+            cols = [str(c) for c in X.columns]
+            raise DataError([
+                Problem(f"X[{n!r}]", f"a column named {n!r} (declared in the spec)", "no such column",
+                        (did_you_mean(n, cols).strip() + f" Columns present: {cols[:20]}.").strip(), n, None)
+                for n in missing
+            ])
+        return {n: X[n].to_numpy() for n in names}, list(X.index)
+    if hasattr(X, "toarray") or type(X).__module__.startswith("scipy.sparse"):
+        raise DataError([Problem("X", "a dense array or a pandas DataFrame", "a sparse matrix",
+                                 "priorml needs dense input; call X.toarray() if it fits in memory.")])
+    arr = np.asarray(X, dtype=object) if not isinstance(X, np.ndarray) else X
+    if arr.ndim == 1:
+        raise DataError([Problem("X", "a 2-D array (n_samples, n_features)", f"a 1-D array of shape {arr.shape}",
+                                 "Reshape your data with X.reshape(-1, 1) if it has one feature, "
+                                 "or X.reshape(1, -1) if it is one sample.")])
+    if arr.ndim != 2:
+        raise DataError([Problem("X", "a 2-D array (n_samples, n_features)", f"an array of shape {arr.shape}")])
+    if arr.shape[1] != len(names):
+        raise DataError([Problem("X", f"{len(names)} columns in spec order ({', '.join(names[:10])})",
+                                 f"{arr.shape[1]} columns", "Pass a DataFrame with named columns, or match the spec's feature order.")])
+    return {n: arr[:, j] for j, n in enumerate(names)}, list(range(arr.shape[0]))
+
+
+def _is_missing(col: np.ndarray) -> np.ndarray:
+    if col.dtype.kind in "fc":
+        return np.isnan(col)
+    if col.dtype.kind in "iub":
+        return np.zeros(col.shape, dtype=bool)
+    return np.array([v is None or (isinstance(v, float) and np.isnan(v)) or _is_na_scalar(v) for v in col], dtype=bool)
+
+
+def _is_na_scalar(v: Any) -> bool:
+    try:
+        import pandas as pd
+
+        return v is pd.NA or v is pd.NaT
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        return False
+
+
+def _to_float(f: NumericFeature, col: np.ndarray, index: Sequence[Any], problems: list[Problem]) -> np.ndarray | None:
+    if col.dtype.kind in "iufb":
+        if col.dtype.kind == "c":
+            problems.append(Problem(f"X[{f.name!r}]", "real numbers", "complex numbers", "Pass real values.", f.name))
+            return None
+        return col.astype(float)
+    out = np.empty(col.shape[0], dtype=float)
+    for i, v in enumerate(col):
+        if v is None or _is_na_scalar(v):
+            out[i] = np.nan
+            continue
+        if isinstance(v, (bool, np.bool_)):
+            out[i] = float(v)
+            continue
+        try:
+            if isinstance(v, (complex, np.complexfloating)):
+                raise TypeError
+            out[i] = float(v)
+        except (TypeError, ValueError):
+            problems.append(Problem(
+                f"X[{f.name!r}]", "numbers in a numeric feature",
+                f"{v!r} at row {index[i]!r}",
+                f"Clean the column, or declare {f.name!r} as 'type: categorical' if it is a category.", f.name))
+            return None
+    return out
+
+
+def _fit_numeric(f: NumericFeature, col: np.ndarray, index: Sequence[Any], problems: list[Problem]) -> FeatureSchema:
+    vals = _to_float(f, col, index, problems)
+    fs = FeatureSchema(f.name, "numeric")
+    if vals is None:
+        return fs
+    inf = np.isinf(vals)
+    if inf.any():
+        problems.append(Problem(f"X[{f.name!r}]", "finite values", f"inf at row {index[int(np.argmax(inf))]!r}",
+                                "Replace infinities by a value or by NaN (see the feature's 'missing' key).", f.name))
+        return fs
+    miss = np.isnan(vals)
+    ok = vals[~miss]
+    if miss.any() and f.missing == "error":
+        problems.append(Problem(f"X[{f.name!r}]", "no missing values (missing: error)",
+                                f"{int(miss.sum())} missing, first at row {index[int(np.argmax(miss))]!r}",
+                                "Set 'missing: median' (or mean, min, max, a number) on the feature, or clean the data.", f.name, "missing"))
+        return fs
+    if ok.size == 0:
+        problems.append(Problem(f"X[{f.name!r}]", "at least one non-missing value", "only missing values",
+                                "Drop the feature or provide data.", f.name))
+        return fs
+    if f.clip is not None:
+        ok = np.clip(ok, *f.clip)
+    if isinstance(f.keypoints, tuple):
+        kp = np.asarray(f.keypoints, dtype=float)
+    else:
+        kp = compute_keypoints(ok, f.keypoints, f.clip)
+    fill = {"median": np.median, "mean": np.mean, "min": np.min, "max": np.max}
+    fs.fill = float(fill[f.missing](ok)) if f.missing in fill else (float(f.missing) if not isinstance(f.missing, str) else None)
+    fs.keypoints = kp
+    fs.lo, fs.hi = float(kp[0]), float(kp[-1])
+    return fs
+
+
+def _encode_numeric(f: NumericFeature, fs: FeatureSchema, col: np.ndarray, index: Sequence[Any], problems: list[Problem]) -> np.ndarray:
+    vals = _to_float(f, col, index, problems)
+    if vals is None:
+        return np.zeros(len(index))
+    inf = np.isinf(vals)
+    if inf.any():
+        problems.append(Problem(f"X[{f.name!r}]", "finite values", f"inf at row {index[int(np.argmax(inf))]!r}",
+                                "Replace infinities by a value or by NaN (see the feature's 'missing' key).", f.name))
+        return vals
+    miss = np.isnan(vals)
+    if miss.any():
+        if fs.fill is None:
+            problems.append(Problem(f"X[{f.name!r}]", "no missing values (missing: error)",
+                                    f"{int(miss.sum())} missing, first at row {index[int(np.argmax(miss))]!r}",
+                                    "Set 'missing: median' (or mean, min, max, a number) on the feature, or clean the data.", f.name, "missing"))
+            return vals
+        vals = np.where(miss, fs.fill, vals)
+    # Calibrators are flat outside the keypoints; clipping makes that explicit for every backend.
+    return np.clip(vals, fs.keypoints[0], fs.keypoints[-1])
+
+
+def _fit_categorical(f: CategoricalFeature, col: np.ndarray, index: Sequence[Any], problems: list[Problem]) -> FeatureSchema:
+    fs = FeatureSchema(f.name, "categorical")
+    miss = _is_missing(col)
+    if miss.any() and f.missing == "error":
+        problems.append(Problem(f"X[{f.name!r}]", "no missing values (missing: error)",
+                                f"{int(miss.sum())} missing, first at row {index[int(np.argmax(miss))]!r}",
+                                "Set 'missing: mode' or 'missing: category' on the feature, or clean the data.", f.name, "missing"))
+        return fs
+    present = [v for v, m in zip(col, miss) if not m]
+    if f.categories is not None:
+        cats = tuple(f.categories)
+        known = {_cat_key(c) for c in cats}
+        bad = [(i, v) for i, (v, m) in enumerate(zip(col, miss)) if not m and _cat_key(_plain(v)) not in known]
+        if bad:
+            i, v = bad[0]
+            problems.append(Problem(f"X[{f.name!r}]", f"one of the declared categories {list(cats)}",
+                                    f"{_plain(v)!r} at row {index[i]!r} ({len(bad)} rows outside the list)",
+                                    "Add the category to 'categories' or clean the data.", f.name, "categories"))
+            return fs
+    else:
+        seen: dict[str, Any] = {}
+        for chain in f.order:  # ordered categories first, in spec order
+            for c in chain:
+                seen.setdefault(_cat_key(c), c)
+        for v in sorted({_cat_key(_plain(v)): _plain(v) for v in present}.values(), key=_sort_key):
+            seen.setdefault(_cat_key(v), v)
+        cats = tuple(seen.values())
+    fs.categories = cats
+    fs.missing_bucket = f.missing == "category"
+    if f.missing == "mode" and present:
+        keys = [_cat_key(_plain(v)) for v in present]
+        mode = max(set(keys), key=lambda k: (keys.count(k), -[_cat_key(c) for c in cats].index(k)))
+        fs.fill_code = [_cat_key(c) for c in cats].index(mode)
+    return fs
+
+
+def _encode_categorical(f: CategoricalFeature, fs: FeatureSchema, col: np.ndarray, index: Sequence[Any], problems: list[Problem]) -> np.ndarray:
+    lookup = {_cat_key(c): i for i, c in enumerate(fs.categories)}
+    miss = _is_missing(col)
+    out = np.empty(len(col), dtype=float)
+    for i, (v, m) in enumerate(zip(col, miss)):
+        if m:
+            if fs.missing_bucket:
+                out[i] = len(fs.categories)
+            elif fs.fill_code is not None:
+                out[i] = fs.fill_code
+            else:
+                problems.append(Problem(f"X[{f.name!r}]", "no missing values (missing: error)", f"missing at row {index[i]!r}",
+                                        "Set 'missing: mode' or 'missing: category' on the feature.", f.name, "missing"))
+                return out
+            continue
+        code = lookup.get(_cat_key(_plain(v)))
+        if code is None:
+            problems.append(Problem(f"X[{f.name!r}]", f"a category seen in training {list(fs.categories)}",
+                                    f"{_plain(v)!r} at row {index[i]!r}",
+                                    "Declare all categories in the spec's 'categories' and refit, or map the value to a known category.",
+                                    f.name, "categories"))
+            return out
+        out[i] = code
+    return out
+
+
+def _plain(v: Any) -> Any:
+    """numpy scalars to Python scalars; integral floats (1.0 from a float column) to int."""
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        v = v.item()
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+def _sort_key(v: Any) -> tuple:
+    return (0, v, "") if isinstance(v, (int, float)) and not isinstance(v, bool) else (1, 0, str(v))
+
+
+def check_target(y: Any, task: str, n_rows: int | None = None) -> np.ndarray:
+    """Validate the target: length, finiteness (regression), two classes (classification)."""
+    arr = np.asarray(y)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim != 1:
+        raise DataError([Problem("y", "a 1-D target (n_samples,)", f"an array of shape {arr.shape}",
+                                 "priorml models one target; pass y as a 1-D array or Series.")])
+    if n_rows is not None and arr.shape[0] != n_rows:
+        raise DataError([Problem("y", f"{n_rows} values (one per row of X)", f"{arr.shape[0]} values",
+                                 "X and y must have the same number of rows.")])
+    if arr.shape[0] == 0:
+        raise DataError([Problem("y", "at least one row", "0 rows", "Provide training data.")])
+    if task == "regression":
+        try:
+            yf = arr.astype(float)
+        except (TypeError, ValueError):
+            raise DataError([Problem("y", "numbers for a regression target", f"values of type {arr.dtype}",
+                                     "Use task: classification for labels, or convert the target to numbers.")]) from None
+        bad = ~np.isfinite(yf)
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise DataError([Problem("y", "finite target values (no NaN or inf)", f"{yf[i]!r} at row {i}",
+                                     f"{int(bad.sum())} rows have a missing or infinite target; drop them before fitting.")])
+        return yf
+    miss = _is_missing(arr if arr.dtype.kind != "O" else arr)
+    if miss.any():
+        i = int(np.argmax(miss))
+        raise DataError([Problem("y", "labels without missing values", f"a missing label at row {i}",
+                                 "Drop the rows with a missing label.")])
+    return arr

@@ -1,0 +1,353 @@
+"""The spec: everything a statistician knows about a tabular problem.
+
+A :class:`Spec` is immutable and backend-free. It is built from Python
+objects, a dict, YAML or JSON, and round-trips exactly through
+:meth:`Spec.to_dict`. Building one validates it and reports every problem at
+once in a :class:`~priorml.errors.SpecError`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable, Literal, Mapping
+
+from ..errors import Problem, SpecError, did_you_mean
+from . import _canon
+from ._check import Checker
+from .constraints import Dominance, Interaction, Output, Trust, interaction_from_dict
+from .features import CategoricalFeature, Feature, NumericFeature, feature_from_dict
+from .priors import RESERVED_PRIOR_KEYS, Priors
+
+__all__ = ["Spec"]
+
+TOP_KEYS = ("task", "target", "output", "features", "interactions", "priors", "name", "description")
+TASKS = ("regression", "classification")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A constraint spec for a tabular regression or binary classification problem.
+
+    Parameters
+    ----------
+    features : sequence of NumericFeature or CategoricalFeature
+        The inputs, in the order numpy arrays are read.
+    task : {'regression', 'classification'}
+        ``classification`` is binary.
+    target : str or None
+        Name of the target column (used by the command line).
+    output : Output or None
+        Bounds on the prediction.
+    interactions : sequence of Trust or Dominance
+        Pairwise constraints.
+    priors : Priors
+        Priors for the Bayesian backend.
+    name, description : str or None
+        Free text, kept in saved models and reports.
+
+    Examples
+    --------
+    >>> spec = Spec.from_dict({"features": {"weight": {"monotonic": "decreasing"}, "year": {}}})
+    >>> spec.feature_names
+    ('weight', 'year')
+    >>> Spec.from_dict(spec.to_dict()) == spec
+    True
+
+    Raises
+    ------
+    SpecError
+        Listing every problem found, each with where, expected, received and a fix.
+    """
+
+    features: tuple[Feature, ...]
+    task: Literal["regression", "classification"] = "regression"
+    target: str | None = None
+    output: Output | None = None
+    interactions: tuple[Interaction, ...] = ()
+    priors: Priors = field(default_factory=Priors)
+    name: str | None = None
+    description: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "features", tuple(self.features))
+        object.__setattr__(self, "interactions", tuple(self.interactions))
+        if isinstance(self.output, Mapping):
+            object.__setattr__(self, "output", Output(**self.output))
+        if self.output is not None and not self.output.bounded:
+            object.__setattr__(self, "output", None)
+        if isinstance(self.priors, Mapping):
+            object.__setattr__(self, "priors", Priors.from_dict(self.priors))
+        problems = _cross_check(self, {f.name for f in self.features if isinstance(f, (NumericFeature, CategoricalFeature))})
+        if problems:
+            raise SpecError(problems)
+
+    # ------------------------------------------------------------------ access
+    @property
+    def feature_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.features)
+
+    def __getitem__(self, name: str) -> Feature:
+        for f in self.features:
+            if f.name == name:
+                return f
+        raise KeyError(f"no feature {name!r} in the spec; features are {list(self.feature_names)}.{did_you_mean(name, self.feature_names)}")
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.feature_names
+
+    @property
+    def trusts(self) -> tuple[Trust, ...]:
+        return tuple(i for i in self.interactions if isinstance(i, Trust))
+
+    @property
+    def dominances(self) -> tuple[Dominance, ...]:
+        return tuple(i for i in self.interactions if isinstance(i, Dominance))
+
+    def replace(self, **changes: Any) -> "Spec":
+        """A copy with some fields changed (validated again)."""
+        return replace(self, **changes)
+
+    @classmethod
+    def unconstrained(cls, names: Iterable[str], task: str = "regression") -> "Spec":
+        """A spec in which every column is an unconstrained numeric feature."""
+        return cls(tuple(NumericFeature(str(n)) for n in names), task=task)
+
+    # ------------------------------------------------------------------ dict / yaml / json
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (dicts, lists, strings, numbers) in the YAML grammar."""
+        out: dict[str, Any] = {}
+        if self.name is not None:
+            out["name"] = self.name
+        if self.description is not None:
+            out["description"] = self.description
+        out["task"] = self.task
+        if self.target is not None:
+            out["target"] = self.target
+        if self.output is not None:
+            out["output"] = self.output.to_dict()
+        out["features"] = {f.name: f.to_dict() for f in self.features}
+        if self.interactions:
+            out["interactions"] = [i.to_dict() for i in self.interactions]
+        if self.priors:
+            out["priors"] = self.priors.to_dict()
+        return out
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> "Spec":
+        """Build a spec from the YAML grammar; every problem is reported at once."""
+        chk = Checker("spec")
+        if isinstance(raw, Spec):
+            return raw
+        if not isinstance(raw, Mapping):
+            chk.add(None, "a mapping with at least a 'features' key", type(raw).__name__, raw=True)
+            raise SpecError(chk.problems)
+        chk.unknown_keys(raw, TOP_KEYS, "a spec")
+        task = chk.canon("task", raw.get("task", "regression"),
+                         lambda v: _canon.choice(v, TASKS, allow_none=False), default="regression")
+        target = raw.get("target")
+        if target is not None and not isinstance(target, str):
+            chk.add("target", "a column name (string)", target)
+            target = None
+        for key in ("name", "description"):
+            if raw.get(key) is not None and not isinstance(raw.get(key), str):
+                chk.add(key, "a string", raw.get(key))
+
+        feats_raw = raw.get("features")
+        features: list[Feature] = []
+        declared: set[str] = set()
+        if not isinstance(feats_raw, Mapping) or not feats_raw:
+            chk.add("features", "a non-empty mapping {feature: {constraints}}", feats_raw,
+                    "Declare at least one feature, e.g. features: {x: {}}.")
+        else:
+            for name, body in feats_raw.items():
+                declared.add(str(name))
+                try:
+                    features.append(feature_from_dict(str(name), body))
+                except SpecError as exc:
+                    chk.problems.extend(exc.problems)
+
+        output = None
+        if raw.get("output") is not None:
+            o = raw["output"]
+            if not isinstance(o, Mapping):
+                chk.add("output", "a mapping {min: ..., max: ...}", o)
+            else:
+                sub = Checker("output")
+                sub.unknown_keys(o, ("min", "max"), "output")
+                chk.problems.extend(sub.problems)
+                try:
+                    output = Output(o.get("min"), o.get("max"))
+                except SpecError as exc:
+                    chk.problems.extend(exc.problems)
+
+        interactions: list[Interaction] = []
+        inter_raw = raw.get("interactions") or []
+        if not isinstance(inter_raw, (list, tuple)):
+            chk.add("interactions", "a list of trust/dominance mappings", inter_raw)
+        else:
+            for i, item in enumerate(inter_raw):
+                try:
+                    interactions.append(interaction_from_dict(i, item))
+                except SpecError as exc:
+                    chk.problems.extend(exc.problems)
+
+        priors = Priors()
+        try:
+            priors = Priors.from_dict(raw.get("priors"))
+        except SpecError as exc:
+            chk.problems.extend(exc.problems)
+
+        if chk.problems:
+            # Report cross-feature problems too, skipping features that failed to parse.
+            partial = _Partial(tuple(features), task, output, tuple(interactions), priors)
+            chk.problems.extend(_cross_check(partial, declared))
+            raise SpecError(chk.problems)
+        return cls(tuple(features), task, target, output, tuple(interactions), priors,
+                   raw.get("name"), raw.get("description"))
+
+    def to_yaml(self, path: str | Path | None = None) -> str:
+        """YAML text (written to ``path`` when given)."""
+        import yaml
+
+        text = yaml.safe_dump(self.to_dict(), sort_keys=False, default_flow_style=None)
+        if path is not None:
+            Path(path).write_text(text)
+        return text
+
+    @classmethod
+    def from_yaml(cls, source: str | Path) -> "Spec":
+        """Read a spec from a YAML file path (or YAML text containing a newline)."""
+        import yaml
+
+        text = _read_source(source, "YAML")
+        try:
+            raw = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise SpecError([Problem(str(source), "valid YAML", str(exc).replace("\n", " "),
+                                     "Fix the YAML syntax at the position shown.")]) from None
+        return cls.from_dict(raw)
+
+    def to_json(self, path: str | Path | None = None) -> str:
+        text = json.dumps(self.to_dict(), indent=2)
+        if path is not None:
+            Path(path).write_text(text)
+        return text
+
+    @classmethod
+    def from_json(cls, source: str | Path) -> "Spec":
+        text = _read_source(source, "JSON")
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SpecError([Problem(str(source), "valid JSON", str(exc), "Fix the JSON syntax.")]) from None
+        return cls.from_dict(raw)
+
+
+def _read_source(source: str | Path, what: str) -> str:
+    if isinstance(source, str) and "\n" in source:
+        return source
+    path = Path(source)
+    if not path.is_file():
+        raise SpecError([Problem(str(source), f"a path to a {what} spec file", "a path that does not exist",
+                                 "Check the file name and the working directory.")])
+    return path.read_text()
+
+
+@dataclass(frozen=True)
+class _Partial:
+    """The parts of a spec that did parse, for cross-checks while reporting."""
+
+    features: tuple
+    task: str
+    output: Any
+    interactions: tuple
+    priors: Priors
+
+
+def _cross_check(spec: Any, declared: set[str]) -> list[Problem]:
+    """Problems that involve more than one part of the spec."""
+    chk = Checker("spec")
+    feats = {f.name: f for f in spec.features}
+    if not spec.features and isinstance(spec, Spec):
+        chk.add("features", "at least one feature", "none", "Declare at least one feature.", raw=True)
+    names = [f.name for f in spec.features]
+    for n in sorted({n for n in names if names.count(n) > 1}):
+        chk.add("features", "distinct feature names", n, "Declare each feature once.")
+    for n in names:
+        if n in RESERVED_PRIOR_KEYS and spec.priors:
+            chk.add(f"features.{n}", f"a feature name other than {RESERVED_PRIOR_KEYS}", n,
+                    "These names are reserved in the priors block; rename the column.")
+    if not isinstance(spec.task, str) or spec.task not in TASKS:
+        chk.add("task", " or ".join(map(repr, TASKS)), spec.task)
+    if spec.task == "classification" and spec.output is not None:
+        chk.add("output", "no output bounds for classification (probabilities are already in [0, 1])",
+                spec.output.to_dict(), "Remove the output block.")
+
+    for inter in spec.interactions:
+        if isinstance(inter, Trust):
+            where, other_key = f"interactions[trust {inter.feature} by {inter.by}]", "by"
+            pair = (inter.feature, inter.by)
+        else:
+            where, other_key = f"interactions[dominance {inter.feature} over {inter.over}]", "over"
+            pair = (inter.feature, inter.over)
+        for key, name in zip(("feature", other_key), pair):
+            if name not in declared:
+                chk.problems.append(Problem(f"{where}.{key}", "a declared feature", repr(name),
+                                            (did_you_mean(name, declared).strip() + " Declare it under features or fix the name.").strip(),
+                                            name, key))
+        if not all(n in feats for n in pair):
+            continue
+        a, b = feats[pair[0]], feats[pair[1]]
+        if isinstance(inter, Trust):
+            if not isinstance(a, NumericFeature) or not a.monotonic:
+                chk.problems.append(Problem(f"{where}.feature", "a monotonic numeric feature (trust is about the slope of a monotonic effect)",
+                                            f"{a.name!r} which is not monotonic", f"Add 'monotonic' to {a.name!r} or remove the trust.", a.name, "feature"))
+            if not isinstance(b, NumericFeature):
+                chk.problems.append(Problem(f"{where}.by", "a numeric feature", f"categorical {b.name!r}",
+                                            "Trust is conditioned on a numeric feature.", b.name, "by"))
+        else:
+            for key, f in (("feature", a), ("over", b)):
+                if not isinstance(f, NumericFeature) or not f.monotonic:
+                    chk.problems.append(Problem(f"{where}.{key}", "a monotonic numeric feature (dominance compares two monotonic effects)",
+                                                f"{f.name!r} which is not monotonic", f"Add 'monotonic' to {f.name!r} or remove the dominance.", f.name, key))
+            if (isinstance(a, NumericFeature) and isinstance(b, NumericFeature) and a.monotonic and b.monotonic
+                    and a.monotonic != b.monotonic):
+                chk.problems.append(Problem(f"{where}.over", "both features monotonic in the same direction",
+                                            f"{a.name!r} {_canon.monotonic_name(a.monotonic)} and {b.name!r} {_canon.monotonic_name(b.monotonic)}",
+                                            "Dominance compares effects of the same sign.", b.name, "over"))
+    seen = set()
+    for inter in spec.interactions:
+        key = (type(inter).__name__,) + tuple(sorted(inter.features))
+        if key in seen:
+            chk.add("interactions", "each pair constrained once per kind", f"{type(inter).__name__.lower()} {inter.features}",
+                    "Remove the duplicate.", raw=True)
+        seen.add(key)
+
+    for p in spec.priors.effects:
+        if p.feature not in declared:
+            chk.problems.append(Problem(f"priors.{p.feature}", "a declared feature, 'noise' or 'intercept'", repr(p.feature),
+                                        (did_you_mean(p.feature, list(declared) + list(RESERVED_PRIOR_KEYS)).strip()
+                                         + " Fix the name or declare the feature.").strip(), p.feature, None))
+            continue
+        f = feats.get(p.feature)
+        if f is None:
+            continue
+        if isinstance(f, CategoricalFeature):
+            chk.problems.append(Problem(f"priors.{p.feature}", "an effect prior on a numeric feature", "a categorical feature",
+                                        "Effect priors are stated as the change across a numeric range; remove it.", p.feature, "effect"))
+            continue
+        lo, hi = p.effect
+        if f.monotonic > 0 and lo < 0:
+            chk.problems.append(Problem(f"priors.{p.feature}.effect", f"a range within [0, inf) because {p.feature!r} is increasing",
+                                        repr(list(p.effect)), "The prior contradicts the declared monotonicity; fix its sign or the constraint.",
+                                        p.feature, "effect"))
+        if f.monotonic < 0 and hi > 0:
+            chk.problems.append(Problem(f"priors.{p.feature}.effect", f"a range within (-inf, 0] because {p.feature!r} is decreasing",
+                                        repr(list(p.effect)), "The prior contradicts the declared monotonicity; fix its sign or the constraint.",
+                                        p.feature, "effect"))
+    if spec.priors.noise is not None and spec.task == "classification":
+        chk.add("priors.noise", "no noise prior for classification (the Bernoulli likelihood has no noise scale)",
+                spec.priors.noise.to_dict(), "Remove priors.noise.")
+    return chk.problems
