@@ -113,11 +113,71 @@ class _LatticeBase(BaseEstimator):
         check_predict_input(self, X)
         return self.program_.predict_raw(self.schema_.transform(self.spec_, X))
 
+    # ------------------------------------------------------------------ certificate hooks
+    def _enforcement(self, kind: str, key: Any) -> tuple[str, str]:
+        """How the lattice backend enforces a constraint (for certificates)."""
+        model = getattr(self, "model_type_", "?")
+        if kind == "monotonic":
+            return "projection", ("calibrator increments clipped to the right sign after every step (exact); "
+                                  "combiner increasing in the calibrated input")
+        if kind in ("convex", "concave"):
+            return "projection", (f"calibrator slopes projected to be {kind} after every step (strictly feasible); "
+                                  "combiner affine and increasing along the feature (linear weight >= 0 or lattice size 2)")
+        if kind == "unimodal":
+            return "projection", "increasing calibrator into a 1-D unimodal lattice, combiner increasing in its output"
+        if kind == "order":
+            return "projection", "categorical calibrator outputs projected onto the declared order after every step"
+        if kind in ("trust", "dominance"):
+            if model == "linear":
+                return "construction", ("additive model: no interaction, trust holds trivially" if kind == "trust"
+                                        else "linear weights projected so the dominant one is larger")
+            return "projection", "lattice parameters projected each step and finalized exactly after training"
+        if kind == "output":
+            return "projection", ("lattice vertex values clipped to the bounds; interpolation stays inside"
+                                  if model != "linear" else "normalized non-negative weights over bounded calibrators")
+        return "unknown", ""
+
+    def _certify_monotonic_dominance(self, ref, a: str, b: str) -> tuple[int, float, str]:
+        """Finite differences of the combiner along two calibrated inputs, at the calibrated reference rows."""
+        Xenc = self.schema_.transform(self.spec_, ref)
+        C = self.program_.calibrated(Xenc)
+        ia, ib = self.spec_.feature_names.index(a), self.spec_.feature_names.index(b)
+        hi = 1.0 if self.model_type_ == "linear" else float(self.program_.plan.lattice_dims[ia] - 1)
+        h = 0.05 * hi
+        rows = []
+        for j in (ia, ib):
+            plus, minus = C.copy(), C.copy()
+            plus[:, j] = np.clip(C[:, j] + h, 0, hi)
+            minus[:, j] = np.clip(C[:, j] - h, 0, hi)
+            rows.append((plus, minus, plus[:, j] - minus[:, j]))
+        # slopes at the same points, with the same step where the clip allows it
+        ok = (rows[0][2] > 0) & (rows[1][2] > 0)
+        sa = (self.program_.head(rows[0][0]) - self.program_.head(rows[0][1]))[ok] / rows[0][2][ok]
+        sb = (self.program_.head(rows[1][0]) - self.program_.head(rows[1][1]))[ok] / rows[1][2][ok]
+        viol = float(np.max(sb - sa)) * h if ok.any() else 0.0
+        return int(4 * len(C)), viol, f"calibrated inputs of {len(C)} rows, step {h:.3g}"
+
     def save(self, path) -> None:
-        """Save to a directory (see :func:`priorml.load`)."""
+        """Save to a directory (see :mod:`priorml.persistence` for the format, :func:`priorml.load`)."""
         from ..persistence import save
 
         save(self, path)
+
+    def _get_saved_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        prog = self.program_
+        meta = {"model_type": self.model_type_, "plan": prog.plan.to_dict(), "best_epoch": prog.best_epoch,
+                "learning_rate": prog.learning_rate, "history": prog.history, "n_weights": len(prog.weights)}
+        return meta, {f"w{i}": w for i, w in enumerate(prog.weights)}
+
+    def _set_saved_state(self, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+        from ..backends.lattice import LatticeProgram, Plan
+
+        weights = [arrays[f"w{i}"] for i in range(meta["n_weights"])]
+        self.program_ = LatticeProgram(self.spec_, self.schema_, Plan.from_dict(meta["plan"]), weights,
+                                       meta.get("history", {}), meta["best_epoch"], meta["learning_rate"])
+        self.program_.model  # build now: a weights/plan mismatch must fail at load, not at predict
+        self.model_type_ = meta["model_type"]
+        self.n_epochs_ = meta["best_epoch"]
 
 
 class LatticeRegressor(RegressorMixin, _LatticeBase):

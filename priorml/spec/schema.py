@@ -178,15 +178,17 @@ def as_columns(spec: Spec, X: Any) -> tuple[dict[str, np.ndarray], Sequence[Any]
     """
     names = spec.feature_names
     if hasattr(X, "iloc") and hasattr(X, "columns"):  # pandas DataFrame
-        missing = [n for n in names if n not in X.columns]
+        # Feature names are strings; match columns by their text so that integer labels (0, 1, ...) work.
+        by_text = {str(c): c for c in X.columns}
+        missing = [n for n in names if n not in by_text]
         if missing:
-            cols = [str(c) for c in X.columns]
+            cols = list(by_text)
             raise DataError([
                 Problem(f"X[{n!r}]", f"a column named {n!r} (declared in the spec)", "no such column",
                         (did_you_mean(n, cols).strip() + f" Columns present: {cols[:20]}.").strip(), n, None)
                 for n in missing
             ])
-        return {n: X[n].to_numpy() for n in names}, list(X.index)
+        return {n: X[by_text[n]].to_numpy() for n in names}, list(X.index)
     if hasattr(X, "toarray") or type(X).__module__.startswith("scipy.sparse"):
         raise DataError([Problem("X", "a dense array or a pandas DataFrame", "a sparse matrix",
                                  "priorml needs dense input; call X.toarray() if it fits in memory.")])

@@ -101,6 +101,13 @@ def verify_spec(spec: Spec, model_type: str) -> None:
                         f"{f.shape!r} with only output.{'min' if spec.output.max is None else 'max'}",
                         "Clamping a linear model at one bound breaks this curvature; give both output bounds or use model='lattice'.",
                         f.name, "shape"))
+    if model_type == "linear":
+        for t in spec.trusts:
+            if t.kind == "trapezoid":
+                problems.append(Problem(f"interactions[trust {t.feature} by {t.by}].trust",
+                                        "edgeworth trust in model='linear' (an additive model has no interactions)",
+                                        "'trapezoid'", "An additive effect of the condition moves both ends of the range; "
+                                        "use model='lattice' or 'ensemble'.", t.feature, "trust"))
     mains = {t.feature for t in spec.trusts}
     for t in spec.trusts:
         if t.by in mains:
@@ -185,7 +192,9 @@ def _ensemble_subsets(spec: Spec, n_lattices: int | None, rank: int, random_stat
 
     Every trust pair shares at least one lattice; every lattice holding the
     weaker feature of a dominance also holds the dominant one (otherwise the
-    weaker feature would gain slope where the dominant has none).
+    weaker feature would gain slope where the dominant has none); every
+    lattice holding the condition of a trapezoid trust also holds its main
+    feature (otherwise the condition would shift both ends of the range).
     """
     d = len(spec.features)
     rank = max(2, min(rank, d))
@@ -208,8 +217,9 @@ def _ensemble_subsets(spec: Spec, n_lattices: int | None, rank: int, random_stat
     changed = True
     while changed:  # dominance closure; terminates because subsets only grow
         changed = False
-        for dom in spec.dominances:
-            a, b = idx[dom.feature], idx[dom.over]
+        needs = [(idx[dm.feature], idx[dm.over]) for dm in spec.dominances]
+        needs += [(idx[t.feature], idx[t.by]) for t in spec.trusts if t.kind == "trapezoid"]
+        for a, b in needs:
             for s in subsets:
                 if b in s and a not in s:
                     s.append(a)

@@ -54,6 +54,7 @@ class LatticeProgram:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_model"] = None
+        state.pop("_head", None)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -116,6 +117,7 @@ class LatticeProgram:
     def _fresh(self, cfg: TrainConfig):
         _seed(cfg.random_state)
         self._model = build_model(self.spec, self.schema, self.plan, learning_rate=cfg.learning_rate)
+        self._head = None
         return self._model
 
     def _finish(self, model) -> None:
@@ -153,6 +155,30 @@ class LatticeProgram:
         res = sub(self._inputs(X), training=False)
         res = res if isinstance(res, (list, tuple)) else [res]
         return np.column_stack([np.asarray(r).reshape(-1) for r in res])
+
+    def head(self, C: np.ndarray) -> np.ndarray:
+        """The combiner (everything after the calibrators) evaluated at calibrated inputs ``C``.
+
+        Used to certify constraints that are defined on calibrated inputs
+        (monotonic dominance). Built from fresh layers with the trained weights.
+        """
+        from .compiler import build_lattice, build_linear
+
+        tf, tf_keras, tfl = _tf()
+        if getattr(self, "_head", None) is None:
+            inputs = [tf_keras.Input(shape=(1,), name=f"c{j}") for j in range(C.shape[1])]
+            if self.plan.model_type == "linear":
+                out = build_linear(self.spec, self.plan, inputs)
+            else:
+                outs = [build_lattice(self.spec, self.plan, inputs, subset, k) for k, subset in enumerate(self.plan.lattices)]
+                out = outs[0] if len(outs) == 1 else tf_keras.layers.Average()(outs)
+            head = tf_keras.Model(inputs, out)
+            full = {l.name: l for l in self.model.layers}
+            for layer in head.layers:
+                if layer.weights and layer.name in full:
+                    layer.set_weights(full[layer.name].get_weights())
+            self._head = head
+        return np.asarray(self._head(self._inputs(C), training=False)).reshape(-1)
 
     def layer_summary(self) -> list[dict[str, Any]]:
         """Per-layer description (name, type, parameter count) for reports."""

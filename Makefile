@@ -1,0 +1,39 @@
+# The two commands a fresh machine needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONWARNINGS := ignore::DeprecationWarning
+
+.PHONY: demo test test-fast bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed
+
+## make demo: create .venv, install, fit the constrained model on bundled Auto MPG
+demo: $(VENV)/.installed
+	$(PY) -m priorml.demo
+
+## make test: create .venv if needed, install with dev extras, run the whole suite
+test: $(VENV)/.installed-dev
+	$(PY) -m pytest -q
+
+## quick loop while developing: everything but the slow tests
+test-fast: $(VENV)/.installed-dev
+	$(PY) -m pytest -q -m "not slow"
+
+## benchmarks (long): see benchmarks/RESULTS.md
+bench: $(VENV)/.installed
+	$(PY) benchmarks/run_published_splits.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
