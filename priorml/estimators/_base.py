@@ -10,7 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import warnings
+
 import numpy as np
+from sklearn.exceptions import DataConversionWarning
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import _check_feature_names, _check_n_features, check_is_fitted
 
 from ..errors import DataError, Problem, SpecError
@@ -45,7 +49,7 @@ def resolve_spec(spec: Any, X: Any, task: str) -> Spec:
 def _column_names(X: Any) -> list[str]:
     if hasattr(X, "columns"):
         return [str(c) for c in X.columns]
-    shape = np.shape(X) if not hasattr(X, "shape") else X.shape
+    shape = _shape(X)
     if len(shape) != 2:
         raise DataError([Problem("X", "a 2-D array (n_samples, n_features)", f"an array of shape {tuple(shape)}",
                                  "Reshape your data with X.reshape(-1, 1) if it has one feature, "
@@ -56,14 +60,25 @@ def _column_names(X: Any) -> list[str]:
 def check_fit_input(est, X: Any, y: Any, task: str) -> tuple[Spec, np.ndarray]:
     """Validate X and y at fit; set ``n_features_in_``/``feature_names_in_``."""
     if y is None:
-        raise DataError([Problem("y", "a target array", "None", "Pass y to fit(X, y).")])
+        raise DataError([Problem("y", "a target array", "None",
+                                 f"{type(est).__name__} requires y to be passed, but the target y is None; "
+                                 "call fit(X, y).")])
     if hasattr(X, "toarray") or type(X).__module__.startswith("scipy.sparse"):
         raise DataError([Problem("X", "a dense array or a pandas DataFrame", "a sparse matrix",
                                  "priorml needs dense input; call X.toarray() if it fits in memory.")])
+    shape = _shape(X)
+    if len(shape) == 2 and shape[1] == 0 and est.spec is None:
+        raise DataError([Problem("X", "at least 1 feature",
+                                 f"0 feature(s) (shape={tuple(shape)}) while a minimum of 1 is required",
+                                 "Pass at least one column.")])
     spec = resolve_spec(est.spec, X, task)
     n = _n_rows(X)
     if n == 0:
         raise DataError([Problem("X", "at least 1 sample", "0 samples (n_samples=0)", "Provide training rows.")])
+    y_shape = _shape(y)
+    if len(y_shape) == 2 and y_shape[1] == 1:
+        warnings.warn("A column-vector y was passed when a 1d array was expected. Please change the shape of y "
+                      "to (n_samples,), for example using ravel().", DataConversionWarning, stacklevel=3)
     _check_n_features(est, X, reset=True)
     _check_feature_names(est, X, reset=True)
     yv = check_target(y, task, n)
@@ -80,8 +95,14 @@ def check_predict_input(est, X: Any) -> None:
     _check_feature_names(est, X, reset=False)
 
 
+def _shape(X: Any) -> tuple[int, ...]:
+    """Shape of array-likes, including those that only implement ``__array__``."""
+    shape = getattr(X, "shape", None)
+    return tuple(shape) if shape is not None else np.asarray(X, dtype=object).shape
+
+
 def _n_rows(X: Any) -> int:
-    shape = getattr(X, "shape", None) or np.shape(X)
+    shape = _shape(X)
     if len(shape) < 2:
         _column_names(X)
     return int(shape[0])
@@ -89,6 +110,9 @@ def _n_rows(X: Any) -> int:
 
 def encode_classes(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Binary labels of any type -> (classes_, y in {0, 1})."""
+    if type_of_target(y).startswith("continuous"):
+        raise DataError([Problem("y", "class labels for classification", "a continuous target (non-integer numbers)",
+                                 "Use a regressor for a numeric target, or convert the target to labels.")])
     classes, codes = np.unique(y, return_inverse=True)
     if classes.size < 2:
         raise DataError([Problem("y", "two classes for binary classification",
@@ -97,7 +121,8 @@ def encode_classes(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if classes.size > 2:
         raise DataError([Problem("y", "two classes (priorml classifiers are binary)",
                                  f"{classes.size} classes {classes.tolist()[:10]}",
-                                 "Recode the target as one class against the rest, or use a regressor for an ordinal target.")])
+                                 "Only binary classification is supported. Recode the target as one class against the rest, "
+                                 "or use a regressor for an ordinal target.")])
     return classes, codes.astype(float)
 
 

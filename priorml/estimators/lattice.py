@@ -268,6 +268,11 @@ class LatticeClassifier(ClassifierMixin, _LatticeBase):
 
     _task = "classification"
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags
+
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "LatticeClassifier":
         return self._fit(X, y, sample_weight)
@@ -281,7 +286,8 @@ class LatticeClassifier(ClassifierMixin, _LatticeBase):
         return np.column_stack([1.0 - p, p])
 
     def predict(self, X: Any) -> np.ndarray:
-        return self.classes_[(self.decision_function(X) > 0).astype(int)]
+        positive = self.decision_function(X) > 0  # checks that the model is fitted before classes_ is read
+        return self.classes_[positive.astype(int)]
 
 
 def _int_seed(random_state: Any) -> int:

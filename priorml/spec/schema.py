@@ -223,10 +223,11 @@ def _is_na_scalar(v: Any) -> bool:
 
 
 def _to_float(f: NumericFeature, col: np.ndarray, index: Sequence[Any], problems: list[Problem]) -> np.ndarray | None:
+    if col.dtype.kind == "c":
+        problems.append(Problem(f"X[{f.name!r}]", "real numbers", "complex numbers",
+                                "Complex data not supported; pass real values.", f.name))
+        return None
     if col.dtype.kind in "iufb":
-        if col.dtype.kind == "c":
-            problems.append(Problem(f"X[{f.name!r}]", "real numbers", "complex numbers", "Pass real values.", f.name))
-            return None
         return col.astype(float)
     out = np.empty(col.shape[0], dtype=float)
     for i, v in enumerate(col):
@@ -263,7 +264,7 @@ def _fit_numeric(f: NumericFeature, col: np.ndarray, index: Sequence[Any], probl
     ok = vals[~miss]
     if miss.any() and f.missing == "error":
         problems.append(Problem(f"X[{f.name!r}]", "no missing values (missing: error)",
-                                f"{int(miss.sum())} missing, first at row {index[int(np.argmax(miss))]!r}",
+                                f"{int(miss.sum())} missing (NaN), first at row {index[int(np.argmax(miss))]!r}",
                                 "Set 'missing: median' (or mean, min, max, a number) on the feature, or clean the data.", f.name, "missing"))
         return fs
     if ok.size == 0:
@@ -296,7 +297,7 @@ def _encode_numeric(f: NumericFeature, fs: FeatureSchema, col: np.ndarray, index
     if miss.any():
         if fs.fill is None:
             problems.append(Problem(f"X[{f.name!r}]", "no missing values (missing: error)",
-                                    f"{int(miss.sum())} missing, first at row {index[int(np.argmax(miss))]!r}",
+                                    f"{int(miss.sum())} missing (NaN), first at row {index[int(np.argmax(miss))]!r}",
                                     "Set 'missing: median' (or mean, min, max, a number) on the feature, or clean the data.", f.name, "missing"))
             return vals
         vals = np.where(miss, fs.fill, vals)
@@ -392,6 +393,8 @@ def check_target(y: Any, task: str, n_rows: int | None = None) -> np.ndarray:
                                  "X and y must have the same number of rows.")])
     if arr.shape[0] == 0:
         raise DataError([Problem("y", "at least one row", "0 rows", "Provide training data.")])
+    if arr.dtype.kind == "c":
+        raise DataError([Problem("y", "real values", "complex numbers", "Complex data not supported; pass real values.")])
     if task == "regression":
         try:
             yf = arr.astype(float)

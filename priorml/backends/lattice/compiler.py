@@ -108,6 +108,15 @@ def verify_spec(spec: Spec, model_type: str) -> None:
                                         "edgeworth trust in model='linear' (an additive model has no interactions)",
                                         "'trapezoid'", "An additive effect of the condition moves both ends of the range; "
                                         "use model='lattice' or 'ensemble'.", t.feature, "trust"))
+    for t in spec.trusts:
+        by = spec[t.by]
+        if isinstance(by, NumericFeature) and not by.monotonic and (by.shape or by.unimodal):
+            problems.append(Problem(f"interactions[trust {t.feature} by {t.by}].by",
+                                    "a condition that is monotonic, or has no shape constraint",
+                                    f"{t.by!r} with {'shape ' + repr(by.shape) if by.shape else 'unimodal ' + repr(by.unimodal)}",
+                                    "Trust is stated along a growing condition, which needs an increasing calibrator; a "
+                                    "non-monotone curved calibrator cannot be one. Add 'monotonic' to the condition or drop the trust.",
+                                    t.by, "by"))
     mains = {t.feature for t in spec.trusts}
     for t in spec.trusts:
         if t.by in mains:
@@ -266,7 +275,10 @@ def build_calibrator(f, fs, inp, lo: float, hi: float, j: int, spec: Spec, plan:
             monotonicities=pairs or None, kernel_initializer="uniform", name=f"calib_{j}",
         )(inp)
     kp = np.asarray(fs.keypoints, dtype=np.float32)
-    is_dominance = any(f.name in d.features for d in spec.dominances)
+    # Range statements (dominance, trapezoid trust) compare values at the ends of a feature's range,
+    # so its calibrator must reach both ends of the lattice axis exactly.
+    clamp = bool(f.monotonic) and (any(f.name in d.features for d in spec.dominances)
+                                   or any(t.kind == "trapezoid" and t.feature == f.name for t in spec.trusts))
     if f.unimodal:
         # An increasing calibrator onto [0, K-1], then a 1-D lattice that is unimodal there:
         # the composition is unimodal in x (a unimodal function of an increasing one).
@@ -285,8 +297,7 @@ def build_calibrator(f, fs, inp, lo: float, hi: float, j: int, spec: Spec, plan:
         input_keypoints=kp, output_min=lo, output_max=hi,
         monotonicity={1: "increasing", -1: "decreasing", 0: "none"}[mono],
         convexity={None: "none", "convex": "convex", "concave": "concave"}[f.shape],
-        # Dominance compares full ranges: the calibrator must span [lo, hi].
-        clamp_min=bool(f.monotonic) and is_dominance, clamp_max=bool(f.monotonic) and is_dominance,
+        clamp_min=clamp, clamp_max=clamp,
         kernel_initializer="equal_heights" if not mono else "equal_slopes", name=f"calib_{j}",
     )(inp)
 
