@@ -1,0 +1,394 @@
+"""Spec -> PyMC model. Every constraint holds by reparameterisation.
+
+The model is additive on the linear-predictor scale::
+
+    eta(x) = b0 + sum_j g_j(x_j) + sum_(trust a|b) h_ab(x_a, x_b)
+
+Each ``g_j`` is piecewise linear on the feature's keypoints, written through
+its slopes ``s_i`` per unit of the scaled range ``u in [0, 1]`` (segment
+widths ``w_i`` sum to 1) and its *total effect* ``R = sum_i s_i w_i`` (the
+change of ``eta`` from the smallest to the largest keypoint):
+
+* unconstrained: ``s = R + d - sum(w d)``, ``d`` a Gaussian random walk
+  (smoothness prior on slope changes);
+* monotone (direction ``m``): ``s = m R q / sum(q w)`` with ``R > 0`` and
+  ``q = exp(random walk) > 0``: every slope has the sign ``m``;
+* monotone and convex/concave: as monotone, with ``q`` a cumulative sum of
+  non-negative increments (non-decreasing or non-increasing as needed);
+* convex/concave only: ``s = R + c - sum(w c)``, ``c`` cumulative sums of
+  non-negative (convex) or non-positive (concave) increments;
+* unimodal peak (valley: negated): ``s_i = A exp(rw_i) tanh((mode - u_i) / eps)``
+  with the mode a parameter in (0, 1): the sign of the slopes changes once,
+  from + to -, so the curve rises then falls, whatever the draw;
+* ordered categories: each level is the largest of its lower neighbours plus
+  a half-normal increment;
+* edgeworth trust: ``h`` on a coarse 2-D grid built from non-negative mixed
+  differences, anchored so that the slope along the main feature keeps its
+  sign and grows (or shrinks) with the condition, and the slope along a
+  monotone condition keeps the condition's sign;
+* dominance: the dominant feature's slopes (monotonic) or total effect
+  (range) are the dominated one's maximum plus a positive excess;
+* output bounds: a scaled sigmoid link (both bounds) or a softplus (one bound).
+
+Each term is centred on the training rows (a constant shift), which
+decorrelates the intercept from the effects without changing any shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ...errors import Problem, SpecError
+from ...spec import CategoricalFeature, NumericFeature, Spec
+from ...spec.features import _cat_key
+from .design import Term, segment_midpoints, unit_widths
+from .priors import PriorRecord, elicit_magnitude, elicit_signed
+
+LIKELIHOODS = ("gaussian", "student_t", "poisson", "bernoulli")
+UNIMODAL_EPS = 0.05
+
+
+def verify_spec(spec: Spec, likelihood: str) -> None:
+    """Refuse, before sampling, what this model cannot guarantee exactly."""
+    problems: list[Problem] = []
+    bounds = spec.output
+    for f in spec.features:
+        if not isinstance(f, NumericFeature) or not f.shape or bounds is None:
+            continue
+        two = bounds.min is not None and bounds.max is not None
+        bad = two or (bounds.max is None and f.shape == "concave") or (bounds.min is None and f.shape == "convex")
+        if bad:
+            problems.append(Problem(
+                f"features.{f.name}.shape", "a curvature that the output link preserves",
+                f"{f.shape!r} with output bounds {bounds.to_dict()}",
+                "The Bayesian backend bounds the output with a sigmoid (two bounds) or a softplus (one bound), which "
+                "bends curves; a lower bound alone keeps convexity, an upper bound alone keeps concavity. "
+                "Drop a bound or the shape.", f.name, "shape"))
+    if likelihood == "poisson" and bounds is not None:
+        problems.append(Problem("output", "no output bounds with the poisson likelihood (rates are positive already)",
+                                repr(bounds.to_dict()), "Remove the output block."))
+    in_trust = set()
+    for t in spec.trusts:
+        where = f"interactions[trust {t.feature} by {t.by}]"
+        in_trust |= {t.feature, t.by}
+        if t.kind == "trapezoid":
+            problems.append(Problem(f"{where}.trust", "edgeworth trust in the Bayesian backend", "'trapezoid'",
+                                    "Trapezoid trust constrains the whole effect of the condition at both ends of the main "
+                                    "feature, which an additive model cannot express exactly; use edgeworth or the lattice backend.",
+                                    t.feature, "trust"))
+        main, by = spec[t.feature], spec[t.by]
+        if isinstance(main, NumericFeature) and main.shape:
+            problems.append(Problem(f"{where}.feature", "a main feature without convex/concave shape in the Bayesian backend",
+                                    f"{t.feature!r} with shape {main.shape!r}",
+                                    "The interaction surface would bend the curve; drop the shape or use the lattice backend.",
+                                    t.feature, "feature"))
+        if isinstance(by, NumericFeature) and (by.shape or by.unimodal):
+            problems.append(Problem(f"{where}.by", "a condition without shape or unimodal constraint",
+                                    f"{t.by!r}", "The interaction surface would bend the condition's curve; drop one of the two.",
+                                    t.by, "by"))
+    for d in spec.dominances:
+        where = f"interactions[dominance {d.feature} over {d.over}]"
+        if {d.feature, d.over} & in_trust:
+            problems.append(Problem(f"{where}.feature", "dominance between features that are in no trust interaction",
+                                    f"{d.feature!r} / {d.over!r}", "Trust adds slope that the dominance could not see; drop one.",
+                                    d.feature, "feature"))
+        if spec.priors.effect(d.feature) is not None:
+            problems.append(Problem(f"priors.{d.feature}", "no effect prior on the dominant feature of a dominance",
+                                    "an effect prior", "The dominance sets a floor on its effect, so the prior would describe "
+                                    "only the excess; remove the prior or the dominance.", d.feature, "effect"))
+    for p in spec.priors.effects:
+        f = spec[p.feature]
+        if isinstance(f, NumericFeature) and f.unimodal and not f.shape:
+            problems.append(Problem(f"priors.{p.feature}", "no effect prior on a unimodal feature",
+                                    "an effect prior", "The change across the range says nothing of the size of a peak; remove it.",
+                                    p.feature, "effect"))
+    if problems:
+        raise SpecError(problems, title="Spec cannot be compiled by the Bayesian backend")
+
+
+@dataclass
+class BuildResult:
+    model: Any
+    records: list[PriorRecord] = field(default_factory=list)
+    link: dict[str, Any] = field(default_factory=dict)
+    data_names: list[str] = field(default_factory=list)
+
+
+def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.ndarray, *, likelihood: str,
+                smoothness: float = 1.0) -> BuildResult:
+    """The PyMC model; ``y`` in model units (standardised target, 0/1, or counts)."""
+    import pymc as pm
+    import pytensor.tensor as pt
+
+    records: list[PriorRecord] = []
+    classification = likelihood == "bernoulli"
+    counts = likelihood == "poisson"
+    scale = 1.0 if (classification or counts) else schema.y_scale
+    unit = "logit" if classification else ("log-rate" if counts else "standardised target")
+    idx = {n: i for i, n in enumerate(spec.feature_names)}
+    coords = {"obs": np.arange(len(y))}
+
+    with pm.Model(coords=coords) as model:
+        W = {t.name: pm.Data(f"W_{t.name}", t.weights(Xenc)) for t in terms}
+        # ------------------------------------------------------------------ intercept
+        ip = spec.priors.intercept
+        if ip is not None and not classification and not counts:
+            b0_user = pm.Normal("intercept_user", ip.mean, ip.sd)
+            b0 = pm.Deterministic("b0", (b0_user - schema.y_mean) / schema.y_scale)
+            records.append(PriorRecord("intercept", None, "Normal", {"mu": ip.mean, "sigma": ip.sd}, "user", "target units"))
+        else:
+            if classification:
+                p = float(np.clip(np.mean(y), 0.02, 0.98))
+                mu0, sd0 = float(np.log(p / (1 - p))), 1.5
+            elif counts:
+                mu0, sd0 = float(np.log(np.mean(y) + 0.1)), 1.0
+            else:
+                mu0, sd0 = 0.0, 1.0
+            b0 = pm.Normal("b0", mu0, sd0)
+            records.append(PriorRecord("intercept", None, "Normal", {"mu": mu0, "sigma": sd0}, "scaled", unit))
+
+        # ------------------------------------------------------------------ main effects
+        slopes: dict[int, Any] = {}
+        totals: dict[int, Any] = {}
+        values: dict[str, Any] = {}
+        order = _dominance_order(spec)
+        for j in order:
+            f = spec.features[j]
+            term = terms[j]
+            if isinstance(f, CategoricalFeature):
+                values[term.name] = _categorical(pm, pt, f, schema.features[j], term, records)
+                continue
+            s, R = _numeric_slopes(pm, pt, spec, f, j, term, idx, slopes, totals, scale, unit, smoothness, records)
+            slopes[j], totals[j] = s, R
+            w = unit_widths(term.knots[0])
+            values[term.name] = pt.concatenate([pt.zeros(1), pt.cumsum(s * w)])
+        # ------------------------------------------------------------------ trust surfaces
+        for k, t in enumerate(spec.trusts):
+            term = next(tm for tm in terms if tm.name == f"trust_{k}")
+            values[term.name] = _trust_surface(pm, pt, spec, t, term, k, records)
+
+        eta = b0
+        for term in terms:
+            v = values[term.name]
+            v_c = pm.Deterministic(term.name, v - pt.dot(term.center, v))
+            eta = eta + pt.dot(W[term.name], v_c)
+
+        # ------------------------------------------------------------------ link and likelihood
+        link: dict[str, Any] = {"likelihood": likelihood}
+        obs = y
+        if classification:
+            pm.Bernoulli("y", logit_p=eta, observed=obs, dims="obs")
+        elif counts:
+            pm.Poisson("y", mu=pt.exp(eta), observed=obs, dims="obs")
+        else:
+            mu, link = _bounded_mean(pt, spec, schema, eta, link)
+            ns = spec.priors.noise
+            if ns is not None:
+                sigma_user = pm.HalfNormal("sigma_user", ns.scale)
+                sigma = pm.Deterministic("sigma", sigma_user / schema.y_scale)
+                records.append(PriorRecord("noise", None, "HalfNormal", {"sigma": ns.scale}, "user", "target units"))
+            else:
+                sigma = pm.HalfNormal("sigma", 1.0)
+                records.append(PriorRecord("noise", None, "HalfNormal", {"sigma": 1.0}, "scaled", unit))
+            if likelihood == "student_t":
+                nu = pm.Gamma("nu", 2.0, 0.1)
+                records.append(PriorRecord("nu", None, "Gamma", {"alpha": 2.0, "beta": 0.1}, "default", "degrees of freedom"))
+                pm.StudentT("y", nu=nu, mu=mu, sigma=sigma, observed=obs, dims="obs")
+            else:
+                pm.Normal("y", mu=mu, sigma=sigma, observed=obs, dims="obs")
+    return BuildResult(model, records, link, [f"W_{t.name}" for t in terms])
+
+
+def _dominance_order(spec: Spec) -> list[int]:
+    """Feature indices with every dominated feature before its dominant one."""
+    idx = {n: i for i, n in enumerate(spec.feature_names)}
+    after: dict[int, set[int]] = {i: set() for i in range(len(spec.features))}
+    for d in spec.dominances:
+        after[idx[d.feature]].add(idx[d.over])
+    order: list[int] = []
+    placed: set[int] = set()
+    while len(order) < len(spec.features):
+        progress = False
+        for i in range(len(spec.features)):
+            if i not in placed and after[i] <= placed:
+                order.append(i)
+                placed.add(i)
+                progress = True
+        if not progress:  # a dominance cycle; the spec validator makes this unreachable
+            raise SpecError([Problem("interactions", "dominances without cycles", "a cycle")])
+    return order
+
+
+def _random_walk(pm, pt, name: str, n: int, tau):
+    """``n`` values, the first 0, the rest a Gaussian random walk of step ``tau`` (non-centred)."""
+    if n <= 1:
+        return pt.zeros(max(n, 1))
+    z = pm.Normal(f"{name}_z", 0.0, 1.0, shape=n - 1)
+    return pt.concatenate([pt.zeros(1), pt.cumsum(tau * z)])
+
+
+def _numeric_slopes(pm, pt, spec, f: NumericFeature, j: int, term: Term, idx, slopes, totals, scale, unit,
+                    smoothness, records):
+    knots = term.knots[0]
+    w = unit_widths(knots)
+    S = len(w)
+    name = f"g{j}"
+    prior = spec.priors.effect(f.name)
+    feature = f.name
+
+    def smooth(tag: str):
+        tau = pm.HalfNormal(f"{name}_{tag}_tau", smoothness)
+        records.append(PriorRecord(f"{name}_{tag}_tau", feature, "HalfNormal", {"sigma": smoothness}, "default",
+                                   "smoothness: step of the random walk on (log-)slopes between segments"))
+        return tau
+
+    def magnitude(tag: str, default_mu: float = float(np.log(0.5)), default_sigma: float = 1.0):
+        if prior is not None:
+            lo, hi = sorted(abs(v) for v in prior.effect) if f.monotonic else prior.effect
+            dist, params = elicit_magnitude(lo, hi, prior.prob)
+            R_user = getattr(pm, dist)(f"{name}_effect_user", **params)
+            records.append(PriorRecord(f"{name}_effect_user", feature, dist, params, "user",
+                                       f"|total change| across the range, target units; P(in {[lo, hi]}) = {prior.prob}"))
+            return R_user / scale
+        R = pm.LogNormal(f"{name}_{tag}", default_mu, default_sigma)
+        records.append(PriorRecord(f"{name}_{tag}", feature, "LogNormal", {"mu": default_mu, "sigma": default_sigma},
+                                   "scaled", f"|total change| across the range, {unit}"))
+        return R
+
+    def signed_total():
+        if prior is not None:
+            dist, params = elicit_signed(*prior.effect, prior.prob)
+            R_user = pm.Normal(f"{name}_effect_user", **params)
+            records.append(PriorRecord(f"{name}_effect_user", feature, dist, params, "user",
+                                       f"total change across the range, target units; P(in {list(prior.effect)}) = {prior.prob}"))
+            return R_user / scale
+        R = pm.Normal(f"{name}_effect", 0.0, 1.0)
+        records.append(PriorRecord(f"{name}_effect", feature, "Normal", {"mu": 0.0, "sigma": 1.0}, "scaled",
+                                   f"total change across the range, {unit}"))
+        return R
+
+    m = f.monotonic
+    if f.unimodal and not f.shape:
+        A = magnitude("amplitude")
+        mode = pm.Beta(f"{name}_mode", 2.0, 2.0)
+        records.append(PriorRecord(f"{name}_mode", feature, "Beta", {"alpha": 2.0, "beta": 2.0}, "default",
+                                   "location of the peak/valley on the scaled range [0, 1]"))
+        rw = _random_walk(pm, pt, f"{name}_rw", S, smooth("rw"))
+        sign = 1.0 if f.unimodal == "peak" else -1.0
+        s = sign * A * pt.exp(rw) * pt.tanh((mode - segment_midpoints(knots)) / UNIMODAL_EPS)
+        return s, None
+    if m:
+        R = magnitude("effect")
+        if f.shape:
+            increasing_q = (f.shape == "convex") == (m > 0)
+            if S > 1:
+                e = pm.HalfNormal(f"{name}_curv", smoothness, shape=S - 1)
+                records.append(PriorRecord(f"{name}_curv", feature, "HalfNormal", {"sigma": smoothness}, "default",
+                                           "relative slope increments (curvature)"))
+                csum = pt.concatenate([pt.zeros(1), pt.cumsum(e)]) if increasing_q else \
+                    pt.concatenate([pt.cumsum(e[::-1])[::-1], pt.zeros(1)])
+                q = 1.0 + csum
+            else:
+                q = pt.ones(1)
+        else:
+            q = pt.exp(_random_walk(pm, pt, f"{name}_rw", S, smooth("rw")))
+        shape_q = q / pt.sum(q * w)
+        for d in spec.dominances:  # this feature dominates others: add their maximum
+            if d.feature == f.name:
+                o = idx[d.over]
+                if d.kind == "monotonic":
+                    floor = pt.max(pt.abs(slopes[o]))
+                    s_mag = floor + R * shape_q
+                    return m * s_mag, None
+                R = pt.abs(totals[o]) + R
+        return m * R * shape_q, m * R
+    if f.shape:
+        R = signed_total()
+        if S > 1:
+            e = pm.HalfNormal(f"{name}_curv", smoothness, shape=S - 1)
+            records.append(PriorRecord(f"{name}_curv", feature, "HalfNormal", {"sigma": smoothness}, "default",
+                                       "slope increments (curvature)"))
+            c = pt.concatenate([pt.zeros(1), pt.cumsum(e)]) * (1.0 if f.shape == "convex" else -1.0)
+            return R + c - pt.sum(w * c), R
+        return R * pt.ones(1), R
+    R = signed_total()
+    d_ = _random_walk(pm, pt, f"{name}_rw", S, smooth("rw"))
+    return R + d_ - pt.sum(w * d_), R
+
+
+def _categorical(pm, pt, f: CategoricalFeature, fs, term: Term, records):
+    name = term.name.replace("f_", "c")
+    n = term.n_values
+    sigma = pm.HalfNormal(f"{name}_sigma", 1.0)
+    records.append(PriorRecord(f"{name}_sigma", f.name, "HalfNormal", {"sigma": 1.0}, "scaled",
+                               "spread of the category effects"))
+    keys = [_cat_key(c) for c in fs.categories]
+    preds: dict[int, list[int]] = {i: [] for i in range(n)}
+    for a, b in f.order_pairs:
+        if _cat_key(a) in keys and _cat_key(b) in keys:
+            preds[keys.index(_cat_key(b))].append(keys.index(_cat_key(a)))
+    roots = [i for i in range(n) if not preds[i]]
+    inner = [i for i in range(n) if preds[i]]
+    z = pm.Normal(f"{name}_z", 0.0, 1.0, shape=len(roots))
+    vals: dict[int, Any] = {r: sigma * z[k] for k, r in enumerate(roots)}
+    if inner:
+        inc = pm.HalfNormal(f"{name}_step", 1.0, shape=len(inner))
+        pos = {i: k for k, i in enumerate(inner)}
+        while len(vals) < n:
+            for i in inner:
+                if i not in vals and all(p in vals for p in preds[i]):
+                    below = vals[preds[i][0]]
+                    for p in preds[i][1:]:
+                        below = pt.maximum(below, vals[p])
+                    vals[i] = below + sigma * inc[pos[i]]
+    return pt.stack([vals[i] for i in range(n)])
+
+
+def _trust_surface(pm, pt, spec, t, term: Term, k: int, records):
+    ga, gb = (len(kn) for kn in term.knots)
+    D = pm.HalfNormal(f"trust_{k}_mixed", 0.5, shape=(ga - 1, gb - 1))
+    records.append(PriorRecord(f"trust_{k}_mixed", f"{t.feature}|{t.by}", "HalfNormal", {"sigma": 0.5}, "scaled",
+                               "non-negative mixed differences of the trust surface"))
+    m_a = spec[t.feature].monotonic
+    by = spec[t.by]
+    m_b = by.monotonic if isinstance(by, NumericFeature) else 0
+    sigma_a = (m_b * m_a * t.direction) if m_b else 1
+    i = np.arange(ga)[:, None]
+    ip = np.arange(ga - 1)[None, :]
+    L_a = (ip < i).astype(float) if sigma_a > 0 else -(ip >= i).astype(float)
+    j = np.arange(gb)[:, None]
+    jp = np.arange(gb - 1)[None, :]
+    L_b = (jp < j).astype(float) if t.direction > 0 else (jp >= j).astype(float)
+    H = m_a * pt.dot(pt.dot(L_a, D), L_b.T)
+    return H.reshape((ga * gb,))
+
+
+def _bounded_mean(pt, spec, schema, eta, link):
+    out = spec.output
+    if out is None:
+        return eta, link
+    lo = None if out.min is None else (out.min - schema.y_mean) / schema.y_scale
+    hi = None if out.max is None else (out.max - schema.y_mean) / schema.y_scale
+    link.update({"lo": lo, "hi": hi})
+    if lo is not None and hi is not None:
+        c, s = (lo + hi) / 2, (hi - lo) / 4
+        return lo + (hi - lo) * pt.sigmoid((eta - c) / s), link
+    if lo is not None:
+        return lo + pt.softplus(eta - lo), link
+    return hi - pt.softplus(hi - eta), link
+
+
+def apply_link(eta: np.ndarray, link: dict[str, Any]) -> np.ndarray:
+    """numpy version of the output link (model units)."""
+    lo, hi = link.get("lo"), link.get("hi")
+    if lo is not None and hi is not None:
+        c, s = (lo + hi) / 2, (hi - lo) / 4
+        return lo + (hi - lo) / (1 + np.exp(-(eta - c) / s))
+    if lo is not None:
+        return lo + np.logaddexp(0.0, eta - lo)
+    if hi is not None:
+        return hi - np.logaddexp(0.0, hi - eta)
+    return eta
