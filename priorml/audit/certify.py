@@ -43,7 +43,7 @@ class CertificateRow:
     max_violation: float
     tolerance: float
     passed: bool
-    draws_share: float | None = None  # Bayesian fits: share of posterior draws that satisfy it
+    draws_share: float | None = None  # Bayesian fits: share of the posterior draws probed that satisfy it
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -82,11 +82,12 @@ class Certificate:
         return pd.DataFrame([r.to_dict() for r in self.rows])
 
     def __str__(self) -> str:
-        head = ["constraint", "features", "enforcement", "probes", "max violation", "result"]
-        body = [[r.constraint, r.features, r.enforcement, str(r.probes), f"{r.max_violation:.3g}",
-                 "PASS" if r.passed else "FAIL"] for r in self.rows]
+        bayes = any(r.draws_share is not None for r in self.rows)
+        head = ["constraint", "features", "enforcement", "probes", "max violation"] + (["draws ok"] if bayes else []) + ["result"]
+        body = [[r.constraint, r.features, r.enforcement, str(r.probes), f"{r.max_violation:.3g}"]
+                + ([f"{100 * r.draws_share:.1f}%"] if bayes else []) + ["PASS" if r.passed else "FAIL"] for r in self.rows]
         if not body:
-            body = [["(none declared)", "", "", "", "", ""]]
+            body = [["(none declared)"] + [""] * (len(head) - 1)]
         widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(head)]
         line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths))  # noqa: E731
         verdict = "all constraints hold" if self.passed else f"{len(self.failed)} constraint(s) violated"
@@ -102,7 +103,7 @@ class Certificate:
 class _Prober:
     """Evaluate the model on modified copies of reference rows."""
 
-    def __init__(self, model: Any, X: Any, n_rows: int, rng: np.random.Generator):
+    def __init__(self, model: Any, X: Any, n_rows: int, rng: np.random.Generator, max_draws: int = 1000):
         import pandas as pd
 
         self.model = model
@@ -117,13 +118,25 @@ class _Prober:
         self.ref = frame
         self.with_names = hasattr(model, "feature_names_in_")
         self.calls = 0
+        self.draws = slice(None)
+        if hasattr(model, "program_") and hasattr(model.program_, "n_draws") and model.program_.n_draws > max_draws:
+            self.draws = np.sort(rng.choice(model.program_.n_draws, max_draws, replace=False))
 
     def __call__(self, frame) -> np.ndarray:
+        """Predictions (F, N): F = 1 for a point model, one row per posterior draw for a Bayesian one.
+
+        Classifiers are probed on the log-odds, the scale on which their shapes are stated."""
         self.calls += len(frame)
         X = frame if self.with_names else frame.to_numpy(dtype=object)
-        if hasattr(self.model, "decision_function") and not hasattr(self.model, "predict_interval"):
-            return np.asarray(self.model.decision_function(X), dtype=float)
-        return np.asarray(self.model.predict(X), dtype=float)
+        if hasattr(self.model, "predict_draws"):
+            d = np.asarray(self.model.predict_draws(X), dtype=float)[self.draws]
+            if hasattr(self.model, "classes_"):
+                d = np.clip(d, 1e-12, 1 - 1e-12)
+                d = np.log(d / (1 - d))
+            return d
+        if hasattr(self.model, "decision_function"):
+            return np.asarray(self.model.decision_function(X), dtype=float)[None, :]
+        return np.asarray(self.model.predict(X), dtype=float)[None, :]
 
     def grid(self, name: str) -> np.ndarray:
         fs = self.model.schema_[name]
@@ -132,24 +145,24 @@ class _Prober:
         return np.unique(np.concatenate([kp, mids, np.linspace(kp[0], kp[-1], GRID)]))
 
     def sweep(self, name: str, values: np.ndarray, base=None) -> np.ndarray:
-        """Predictions (n_ref, len(values)) with ``name`` set to each value."""
-        import pandas as pd
-
+        """Predictions (F, n_ref, len(values)) with ``name`` set to each value."""
         base = self.ref if base is None else base
         n = len(base)
         rep = base.loc[base.index.repeat(len(values))].reset_index(drop=True)
         rep[name] = np.tile(np.asarray(values, dtype=object), n)
-        return self(rep).reshape(n, len(values))
+        out = self(rep)
+        return out.reshape(out.shape[0], n, len(values))
 
     def sweep2(self, a: str, va: np.ndarray, b: str, vb: np.ndarray) -> np.ndarray:
-        """Predictions (n_ref, len(va), len(vb))."""
+        """Predictions (F, n_ref, len(va), len(vb))."""
         base = self.ref
         n = len(base)
         rep = base.loc[base.index.repeat(len(va) * len(vb))].reset_index(drop=True)
         A, B = np.meshgrid(va, vb, indexing="ij")
         rep[a] = np.tile(A.ravel().astype(object), n)
         rep[b] = np.tile(B.ravel().astype(object), n)
-        return self(rep).reshape(n, len(va), len(vb))
+        out = self(rep)
+        return out.reshape(out.shape[0], n, len(va), len(vb))
 
 
 def _peak_violation(v: np.ndarray) -> float:
@@ -161,14 +174,22 @@ def _peak_violation(v: np.ndarray) -> float:
 
 
 def _chord_violation(x: np.ndarray, v: np.ndarray, sign: int) -> np.ndarray:
-    """Per row: largest amount by which a point lies above (convex, sign=1) the chord of its neighbours."""
+    """Largest amount by which a point lies above (convex, sign=1) the chord of its neighbours,
+    along the last axis."""
+    if v.shape[-1] <= 2:
+        return np.zeros(v.shape[:-1])
     w = (x[2:] - x[1:-1]) / (x[2:] - x[:-2])
-    chord = w * v[:, :-2] + (1 - w) * v[:, 2:]
-    return np.max(sign * (v[:, 1:-1] - chord), axis=1) if v.shape[1] > 2 else np.zeros(len(v))
+    chord = w * v[..., :-2] + (1 - w) * v[..., 2:]
+    return np.max(sign * (v[..., 1:-1] - chord), axis=-1)
+
+
+def _per_function(a: np.ndarray) -> np.ndarray:
+    """Max over every axis but the first (one value per function/draw)."""
+    return a.reshape(a.shape[0], -1).max(axis=1) if a.size else np.zeros(a.shape[0])
 
 
 # ---------------------------------------------------------------------- certify
-def certify(model: Any, X: Any, *, n_rows: int = 200, random_state: int | None = 0) -> Certificate:
+def certify(model: Any, X: Any, *, n_rows: int | None = None, random_state: int | None = 0) -> Certificate:
     """Check every constraint of a fitted model's spec on its predictions.
 
     Parameters
@@ -177,8 +198,10 @@ def certify(model: Any, X: Any, *, n_rows: int = 200, random_state: int | None =
         Lattice or Bayesian; its ``spec_`` lists the constraints.
     X : DataFrame or array
         Real rows; the features not being swept are taken from them.
-    n_rows : int
-        At most this many rows of ``X`` are used as reference rows.
+    n_rows : int or None
+        At most this many rows of ``X`` are used as reference rows
+        (default 200 for a lattice model, 30 for a Bayesian one, whose
+        probes are repeated for every posterior draw, up to 1000 draws).
     random_state : int or None
         Seed for choosing the reference rows.
 
@@ -198,24 +221,28 @@ def certify(model: Any, X: Any, *, n_rows: int = 200, random_state: int | None =
 
     check_is_fitted(model)
     rng = np.random.default_rng(random_state)
+    if n_rows is None:
+        n_rows = 30 if hasattr(model, "predict_draws") else 200
     probe = _Prober(model, X, n_rows, rng)
     spec = probe.spec
     base_pred = probe(probe.ref)
-    spread = float(np.ptp(base_pred)) if len(base_pred) > 1 else 1.0
-    tol = REL_TOL * max(1.0, spread, float(np.max(np.abs(base_pred))) if len(base_pred) else 1.0)
-    backend = "bayes" if hasattr(model, "predict_interval") else "lattice"
+    mean_pred = base_pred.mean(axis=0)
+    spread = float(np.ptp(mean_pred)) if mean_pred.size > 1 else 1.0
+    tol = REL_TOL * max(1.0, spread, float(np.max(np.abs(mean_pred))) if mean_pred.size else 1.0)
+    bayes = hasattr(model, "predict_draws")
     enforce = getattr(model, "_enforcement", None)
-    cert = Certificate(type(model).__name__, backend, len(probe.ref))
+    cert = Certificate(type(model).__name__, "bayes" if bayes else "lattice", len(probe.ref))
     nref = len(probe.ref)
+    n_fun = base_pred.shape[0]
+    per = f" x {n_fun} posterior draws" if bayes else ""
 
-    def add(kind: str, feats: str, statement: str, key: Any, domain: str, probes: int, viol: float,
-            draws_share: float | None = None) -> None:
+    def add(kind: str, feats: str, statement: str, key: Any, domain: str, probes: int, viol: np.ndarray) -> None:
+        viol = np.atleast_1d(np.asarray(viol, dtype=float))
         enf, how = enforce(kind, key) if enforce else ("unknown", "")
-        cert.rows.append(CertificateRow(kind, feats, statement, enf, how, domain, int(probes), float(max(viol, 0.0)),
-                                        tol, bool(viol <= tol), draws_share))
-
-    draws = getattr(model, "_draw_shares", None)
-    share = (lambda kind, key: draws(kind, key)) if draws else (lambda kind, key: None)
+        worst = float(max(np.max(viol), 0.0))
+        share = float(np.mean(viol <= tol)) if bayes else None
+        cert.rows.append(CertificateRow(kind, feats, statement, enf, how, domain + per, int(probes) * n_fun, worst,
+                                        tol, bool(worst <= tol), share))
 
     for f in spec.features:
         if isinstance(f, NumericFeature):
@@ -223,20 +250,20 @@ def certify(model: Any, X: Any, *, n_rows: int = 200, random_state: int | None =
                 continue
             grid = probe.grid(f.name)
             dom = f"{f.name} in [{grid[0]:.4g}, {grid[-1]:.4g}] ({len(grid)} points: keypoints, midpoints, grid) x {nref} rows"
-            V = probe.sweep(f.name, grid)
+            V = probe.sweep(f.name, grid)  # (F, n, G)
+            probes = V.shape[1] * V.shape[2]
             if f.monotonic:
-                viol = float(np.max(-f.monotonic * np.diff(V, axis=1))) if V.shape[1] > 1 else 0.0
                 word = "increasing" if f.monotonic > 0 else "decreasing"
-                add("monotonic", f.name, f"prediction is {word} in {f.name}", f.name, dom, V.size, viol, share("monotonic", f.name))
+                add("monotonic", f.name, f"prediction is {word} in {f.name}", f.name, dom, probes,
+                    _per_function(-f.monotonic * np.diff(V, axis=-1)))
             if f.shape:
                 sign = 1 if f.shape == "convex" else -1
-                viol = float(np.max(_chord_violation(grid, V, sign)))
-                add(f.shape, f.name, f"prediction is {f.shape} in {f.name}", f.name, dom, V.size, viol, share(f.shape, f.name))
+                add(f.shape, f.name, f"prediction is {f.shape} in {f.name}", f.name, dom, probes,
+                    _per_function(_chord_violation(grid, V, sign)))
             if f.unimodal:
                 sign = 1 if f.unimodal == "peak" else -1
-                viol = max(_peak_violation(sign * row) for row in V)
-                add("unimodal", f.name, f"prediction has a single {f.unimodal} in {f.name}", f.name, dom, V.size, viol,
-                    share("unimodal", f.name))
+                viol = np.array([max(_peak_violation(sign * row) for row in Vf) for Vf in V])
+                add("unimodal", f.name, f"prediction has a single {f.unimodal} in {f.name}", f.name, dom, probes, viol)
         elif isinstance(f, CategoricalFeature) and f.order:
             cats = list(model.schema_[f.name].categories)
             keyed = {str(c): c for c in cats}
@@ -246,39 +273,38 @@ def certify(model: Any, X: Any, *, n_rows: int = 200, random_state: int | None =
             levels = list(dict.fromkeys([c for p in pairs for c in p]))
             V = probe.sweep(f.name, np.array(levels, dtype=object))
             pos = {str(c): i for i, c in enumerate(levels)}
-            viol = max(float(np.max(V[:, pos[str(a)]] - V[:, pos[str(b)]])) for a, b in pairs)
+            viol = np.max([_per_function(V[..., pos[str(a)]] - V[..., pos[str(b)]]) for a, b in pairs], axis=0)
             text = "; ".join(f"f({a}) <= f({b})" for a, b in pairs)
-            add("order", f.name, text, f.name, f"{len(levels)} categories x {nref} rows", V.size, viol, share("order", f.name))
+            add("order", f.name, text, f.name, f"{len(levels)} categories x {nref} rows", V.shape[1] * V.shape[2], viol)
 
     for inter in spec.interactions:
         a, b = inter.features
         if isinstance(inter, Trust):
             ga, gb = _coarse(probe.grid(a)), _coarse(probe.grid(b))
-            V = probe.sweep2(a, ga, b, gb)  # (n, |ga|, |gb|)
+            V = probe.sweep2(a, ga, b, gb)  # (F, n, |ga|, |gb|)
             main_dir = spec[a].monotonic
             dom = f"{a} x {b} grid {len(ga)}x{len(gb)} x {nref} rows"
             if inter.kind == "edgeworth":
-                mixed = np.diff(np.diff(V, axis=1), axis=2)
-                viol = float(np.max(-main_dir * inter.direction * mixed))
+                mixed = np.diff(np.diff(V, axis=2), axis=3)
+                viol = _per_function(-main_dir * inter.direction * mixed)
                 stmt = (f"the slope of the prediction along {a} {'grows' if inter.direction > 0 else 'shrinks'} "
                         f"in size as {b} grows (edgeworth)")
             else:
-                lower, upper = V.min(axis=1), V.max(axis=1)  # over the main feature, per value of `by`
+                lower, upper = V.min(axis=2), V.max(axis=2)  # over the main feature, per value of `by`
                 d = inter.direction
-                viol = float(max(np.max(d * np.diff(lower, axis=1)), np.max(-d * np.diff(upper, axis=1))))
+                viol = np.maximum(_per_function(d * np.diff(lower, axis=-1)), _per_function(-d * np.diff(upper, axis=-1)))
                 stmt = f"the range of the prediction along {a} {'widens' if d > 0 else 'narrows'} as {b} grows (trapezoid)"
-            add("trust", f"{a} | {b}", stmt, inter, dom, V.size, viol, share("trust", inter))
+            add("trust", f"{a} | {b}", stmt, inter, dom, V[0].size, viol)
         elif isinstance(inter, Dominance):
             if inter.kind == "range":
-                ra = np.ptp(probe.sweep(a, probe.grid(a)), axis=1)
-                rb = np.ptp(probe.sweep(b, probe.grid(b)), axis=1)
-                viol = float(np.max(rb - ra))
+                ra = np.ptp(probe.sweep(a, probe.grid(a)), axis=-1)
+                rb = np.ptp(probe.sweep(b, probe.grid(b)), axis=-1)
                 add("dominance", f"{a} > {b}", f"the range of the effect of {a} is at least that of {b} (range)", inter,
-                    f"full sweeps of {a} and {b} x {nref} rows", 2 * nref * GRID, viol, share("dominance", inter))
+                    f"full sweeps of {a} and {b} x {nref} rows", 2 * nref * GRID, _per_function(rb - ra))
             else:
                 probes, viol, dom = model._certify_monotonic_dominance(probe.ref, a, b)
                 add("dominance", f"{a} > {b}", f"the slope along {a} is at least the slope along {b} per unit of calibrated input",
-                    inter, dom, probes, viol, share("dominance", inter))
+                    inter, dom, probes, viol)
 
     if spec.output is not None:
         lo = spec.output.min if spec.output.min is not None else -np.inf
@@ -286,11 +312,12 @@ def certify(model: Any, X: Any, *, n_rows: int = 200, random_state: int | None =
         preds = [base_pred]
         for f in spec.features:  # the extremes of the output are reached at the ends of the sweeps
             values = probe.grid(f.name)[[0, -1]] if isinstance(f, NumericFeature) else np.array(model.schema_[f.name].categories, dtype=object)
-            preds.append(probe.sweep(f.name, values).ravel())
-        allp = np.concatenate(preds)
-        viol = float(max(np.max(lo - allp), np.max(allp - hi)))
+            V = probe.sweep(f.name, values)
+            preds.append(V.reshape(V.shape[0], -1))
+        allp = np.concatenate(preds, axis=1)
+        viol = np.maximum(_per_function(lo - allp), _per_function(allp - hi))
         add("output", "(output)", f"prediction in [{spec.output.min}, {spec.output.max}]", "output",
-            f"{nref} rows and each feature at its extremes", allp.size, viol, share("output", "output"))
+            f"{nref} rows and each feature at its extremes", allp.shape[1], viol)
     return cert
 
 

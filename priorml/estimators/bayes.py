@@ -207,6 +207,24 @@ class _BayesBase(BaseEstimator):
         }.get(kind, "")
         return "construction", how
 
+    def _certify_monotonic_dominance(self, ref, a: str, b: str):
+        """Per draw: the smallest slope of ``a`` minus the largest slope of ``b``, per unit of the
+        scaled range (the calibrated input of this additive model), at every keypoint segment."""
+        from ..backends.bayes.design import unit_widths
+
+        ia, ib = self.spec_.feature_names.index(a), self.spec_.feature_names.index(b)
+        out = []
+        for j in (ia, ib):
+            term = self.program_.terms[j]
+            v = self.program_.draws[term.name]
+            out.append(np.abs(np.diff(v, axis=1)) / unit_widths(term.knots[0]))
+        viol = out[1].max(axis=1) - out[0].min(axis=1)
+        # in output units over a step of 0.05 of the range, as for the lattice backend
+        return int(out[0].shape[1] + out[1].shape[1]), 0.05 * viol * self._effect_scale(), "all keypoint segments of both features"
+
+    def _effect_scale(self) -> float:
+        return self.schema_.y_scale if self.likelihood_ in ("gaussian", "student_t") else 1.0
+
     def save(self, path) -> None:
         """Save to a directory (see :mod:`priorml.persistence`); the InferenceData is not saved,
         the posterior draws that predictions need are."""

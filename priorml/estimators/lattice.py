@@ -155,7 +155,7 @@ class _LatticeBase(BaseEstimator):
         sa = (self.program_.head(rows[0][0]) - self.program_.head(rows[0][1]))[ok] / rows[0][2][ok]
         sb = (self.program_.head(rows[1][0]) - self.program_.head(rows[1][1]))[ok] / rows[1][2][ok]
         viol = float(np.max(sb - sa)) * h if ok.any() else 0.0
-        return int(4 * len(C)), viol, f"calibrated inputs of {len(C)} rows, step {h:.3g}"
+        return int(4 * len(C)), np.array([viol]), f"calibrated inputs of {len(C)} rows, step {h:.3g}"
 
     def save(self, path) -> None:
         """Save to a directory (see :mod:`priorml.persistence` for the format, :func:`priorml.load`)."""
