@@ -2,7 +2,7 @@
 
 Write what you know about a tabular problem once, as a :class:`Spec`, and fit
 it with TensorFlow Lattice (:class:`LatticeRegressor`, :class:`LatticeClassifier`)
-or PyMC; :func:`certify` checks every declared constraint on the fitted model.
+or PyMC (:class:`BayesianRegressor`, :class:`BayesianClassifier`); :func:`certify` checks every declared constraint on the fitted model.
 
 Importing priorml is light: scikit-learn, pandas, TensorFlow and PyMC are
 imported only when an estimator or an audit function is first used.
@@ -23,6 +23,8 @@ __version__ = "0.1.0"
 _LAZY = {
     "LatticeRegressor": "priorml.estimators.lattice",
     "LatticeClassifier": "priorml.estimators.lattice",
+    "BayesianRegressor": "priorml.estimators.bayes",
+    "BayesianClassifier": "priorml.estimators.bayes",
     "certify": "priorml.audit.certify",
     "Certificate": "priorml.audit.certify",
     "load": "priorml.persistence",
