@@ -1,0 +1,26 @@
+"""A Bayesian fit with elicited priors, intervals and an effect curve with its band.
+
+Run: python examples/bayes_elicited_priors.py
+"""
+
+import numpy as np
+
+import priorml
+from priorml import datasets
+
+spec = priorml.Spec.from_yaml(datasets.spec_path("auto_mpg"))  # priors: weight, model_year
+df = datasets.load_auto_mpg()
+train, test = datasets.load_split("auto_mpg")
+X, y = df[list(spec.feature_names)], df[spec.target]
+
+model = priorml.BayesianRegressor(spec, draws=500, tune=500, chains=2, random_state=0, progressbar=False)
+model.fit(X.loc[train], y.loc[train])
+pred = model.predict(X.loc[test])
+lo, hi = model.predict_interval(X.loc[test], prob=0.9).T
+print(f"test MSE {np.mean((pred - y.loc[test]) ** 2):.2f}, "
+      f"90% interval coverage {np.mean((y.loc[test] >= lo) & (y.loc[test] <= hi)):.2f}")
+for row in model.prior_table_:
+    if row["origin"] == "user":
+        print("user prior:", row["parameter"], row["distribution"], row["params"])
+print(model.shape_functions(grid=8)["weight"].round(2))
+print(priorml.certify(model, X.loc[train]))
