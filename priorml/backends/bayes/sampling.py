@@ -14,6 +14,9 @@ from ...errors import SamplerWarning
 SAMPLERS = ("auto", "pymc", "nutpie", "numpyro")
 METHODS = ("nuts", "advi", "map")
 
+#: runs of at most this many NUTS iterations (all chains) use nutpie's JAX backend (fast to compile)
+NUTPIE_JAX_MAX_ITERATIONS = 2000
+
 #: thresholds of the post-sampling checks
 RHAT_MAX = 1.01
 ESS_MIN_PER_CHAIN = 100
@@ -48,7 +51,10 @@ def sample(model, *, method: str, sampler: str, draws: int, tune: int, chains: i
         warnings.filterwarnings("ignore", category=FutureWarning)
         warnings.filterwarnings("ignore", message=".*[Nn]umba.*")
         if method == "map":
-            with model:
+            import pytensor
+
+            # A few hundred optimizer steps: compiling C code would cost more than it saves.
+            with pytensor.config.change_flags(mode="FAST_COMPILE"), model:
                 point = pm.find_MAP(progressbar=progressbar, seed=random_state)
             return _point_to_idata(model, point), "map"
         if method == "advi":
@@ -61,7 +67,10 @@ def sample(model, *, method: str, sampler: str, draws: int, tune: int, chains: i
         if used == "nutpie":
             import nutpie
 
-            compiled = nutpie.compile_pymc_model(model)
+            # numba compiles slowly (tens of seconds) but evaluates gradients fastest; JAX compiles in
+            # seconds. Short runs (tests, quick looks) are dominated by compilation.
+            backend = "numba" if (draws + tune) * chains > NUTPIE_JAX_MAX_ITERATIONS else "jax"
+            compiled = nutpie.compile_pymc_model(model, backend=backend, gradient_backend="jax" if backend == "jax" else "pytensor")
             idata = nutpie.sample(compiled, draws=draws, tune=tune, chains=chains, seed=random_state,
                                   progress_bar=progressbar, save_warmup=False, target_accept=target_accept,
                                   cores=min(chains, os.cpu_count() or 1))
