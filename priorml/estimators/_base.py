@@ -7,10 +7,9 @@ in ``fit`` and fitted attributes end in ``_``.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
-
-import warnings
 
 import numpy as np
 from sklearn.exceptions import DataConversionWarning
@@ -81,6 +80,10 @@ def check_fit_input(est, X: Any, y: Any, task: str) -> tuple[Spec, np.ndarray]:
                       "to (n_samples,), for example using ravel().", DataConversionWarning, stacklevel=3)
     _check_n_features(est, X, reset=True)
     _check_feature_names(est, X, reset=True)
+    if _is_frame(X) and hasattr(est, "feature_names_in_"):
+        # DataFrame columns are matched by name (any order, extra columns ignored): record the columns read.
+        est.feature_names_in_ = np.asarray(spec.feature_names, dtype=object)
+        est.n_features_in_ = len(spec.feature_names)
     yv = check_target(y, task, n)
     return spec, yv
 
@@ -91,8 +94,14 @@ def check_predict_input(est, X: Any) -> None:
         raise DataError([Problem("X", "a dense array or a pandas DataFrame", "a sparse matrix",
                                  "priorml needs dense input; call X.toarray() if it fits in memory.")])
     _column_names(X)
+    if _is_frame(X) and hasattr(est, "feature_names_in_"):
+        return  # matched by column name when encoded; a missing column is named there
     _check_n_features(est, X, reset=False)
     _check_feature_names(est, X, reset=False)
+
+
+def _is_frame(X: Any) -> bool:
+    return hasattr(X, "iloc") and hasattr(X, "columns")
 
 
 def _shape(X: Any) -> tuple[int, ...]:
@@ -116,7 +125,7 @@ def encode_classes(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     classes, codes = np.unique(y, return_inverse=True)
     if classes.size < 2:
         raise DataError([Problem("y", "two classes for binary classification",
-                                 f"only one class ({classes[0]!r})" if classes.size else "no labels",
+                                 f"only one class ({classes.tolist()[0]!r})" if classes.size else "no labels",
                                  "Check the target column; a classifier needs examples of both classes.")])
     if classes.size > 2:
         raise DataError([Problem("y", "two classes (priorml classifiers are binary)",
@@ -135,8 +144,11 @@ def check_sample_weight(sample_weight: Any, n: int) -> np.ndarray | None:
     if sw.shape != (n,):
         raise DataError([Problem("sample_weight", f"an array of {n} weights", f"shape {sw.shape}",
                                  "Pass one weight per row.")])
-    if not np.all(np.isfinite(sw)) or np.any(sw < 0):
-        raise DataError([Problem("sample_weight", "finite non-negative weights", "negative or non-finite values",
+    bad = ~np.isfinite(sw) | (sw < 0)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise DataError([Problem("sample_weight", "finite non-negative weights",
+                                 f"{float(sw[i])!r} at row {i} ({int(bad.sum())} negative or non-finite)",
                                  "Fix the weights.")])
     if sw.sum() <= 0:
         raise DataError([Problem("sample_weight", "weights with a positive sum", "all zero",

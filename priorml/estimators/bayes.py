@@ -132,14 +132,16 @@ class _BayesBase(BaseEstimator):
     def predict_draws(self, X: Any) -> np.ndarray:
         """Posterior draws of the mean function, shape (n_draws, n): target units
         (regression) or the probability of ``classes_[1]`` (classification)."""
-        return self._to_target(self.program_.mean(self._encode(X)))
+        Xenc = self._encode(X)  # checks that the model is fitted before program_ is read
+        return self._to_target(self.program_.mean(Xenc))
 
     def predict_interval(self, X: Any, prob: float = 0.9, random_state: int | None = 0) -> np.ndarray:
         """Posterior-predictive intervals including noise, shape (n, 2)."""
         if not 0 < prob < 1:
             raise DataError([Problem("prob", "a probability in (0, 1)", repr(prob), "For example prob=0.9.")])
+        Xenc = self._encode(X)  # checks that the model is fitted before program_ is read
         rng = np.random.default_rng(random_state)
-        ys = self._to_target(self.program_.sample_y(self._encode(X), rng))
+        ys = self._to_target(self.program_.sample_y(Xenc, rng))
         a = (1 - prob) / 2
         return np.column_stack([np.quantile(ys, a, axis=0), np.quantile(ys, 1 - a, axis=0)])
 
@@ -317,6 +319,11 @@ class BayesianClassifier(ClassifierMixin, _BayesBase):
 
     _task = "classification"
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags
+
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Any, y: Any) -> "BayesianClassifier":
         return self._fit(X, y)
@@ -330,7 +337,8 @@ class BayesianClassifier(ClassifierMixin, _BayesBase):
         return np.log(p / (1 - p))
 
     def predict(self, X: Any) -> np.ndarray:
-        return self.classes_[(self.predict_proba(X)[:, 1] > 0.5).astype(int)]
+        positive = self.predict_proba(X)[:, 1] > 0.5  # checks that the model is fitted before classes_ is read
+        return self.classes_[positive.astype(int)]
 
 
 def _seed(random_state: Any) -> int:
@@ -350,8 +358,11 @@ def _complete_idata(idata, model, y_model, method):
 
         idata.add_groups(observed_data=xr.Dataset({"y": ("obs", np.asarray(y_model))}))
     if method != "map" and "log_likelihood" not in idata.groups():
+        import pytensor
+
         try:
-            pm.compute_log_likelihood(idata, model=model, progressbar=False, extend_inferencedata=True)
+            with pytensor.config.change_flags(mode="FAST_COMPILE"):  # evaluated once per draw: no need for C code
+                pm.compute_log_likelihood(idata, model=model, progressbar=False, extend_inferencedata=True)
         except Exception as exc:  # keep the fit; say what is missing
             import warnings
 

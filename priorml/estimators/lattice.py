@@ -41,14 +41,14 @@ class _LatticeBase(BaseEstimator):
         spec: Spec | dict | str | None = None,
         *,
         model: Literal["auto", "linear", "lattice", "ensemble"] = "auto",
-        epochs: int = 300,
+        epochs: int = 500,
         batch_size: int | None = None,
-        learning_rate: float = 0.02,
+        learning_rate: float = 0.01,
         lattice_size: int = 2,
         n_lattices: int | None = None,
         lattice_rank: int = 3,
         validation_fraction: float = 0.15,
-        patience: int = 30,
+        patience: int = 50,
         refit: bool = True,
         random_state: int | None = 0,
         verbose: int = 0,
@@ -86,7 +86,7 @@ class _LatticeBase(BaseEstimator):
             y_model = schema.scale_y(yv)
         sw = check_sample_weight(sample_weight, Xenc.shape[0])
         model_type = self.model if self.model != "auto" else backend.choose_model_type(spec, Xenc.shape[0])
-        backend.verify_spec(spec, model_type)
+        backend.verify_spec(spec, model_type, self.lattice_size)
         seed = _int_seed(self.random_state)
         plan = backend.plan_model(spec, schema, y_model, model_type=model_type, lattice_size=self.lattice_size,
                                   n_lattices=self.n_lattices, lattice_rank=self.lattice_rank, random_state=seed)
@@ -194,7 +194,7 @@ class LatticeRegressor(RegressorMixin, _LatticeBase):
         Maximum epochs; early stopping on an internal validation split of the
         training rows chooses the number actually used.
     batch_size : int or None
-        Rows per step; ``None``: about 16 steps per epoch.
+        Rows per step; ``None``: about 8 steps per epoch (16 to 256 rows).
     learning_rate : float
         Adam step size.
     lattice_size : int

@@ -404,7 +404,7 @@ def check_target(y: Any, task: str, n_rows: int | None = None) -> np.ndarray:
         bad = ~np.isfinite(yf)
         if bad.any():
             i = int(np.argmax(bad))
-            raise DataError([Problem("y", "finite target values (no NaN or inf)", f"{yf[i]!r} at row {i}",
+            raise DataError([Problem("y", "finite target values (no NaN or inf)", f"{float(yf[i])!r} at row {i}",
                                      f"{int(bad.sum())} rows have a missing or infinite target; drop them before fitting.")])
         return yf
     miss = _is_missing(arr if arr.dtype.kind != "O" else arr)

@@ -218,14 +218,14 @@ class Spec:
 
     @classmethod
     def from_yaml(cls, source: str | Path) -> "Spec":
-        """Read a spec from a YAML file path (or YAML text containing a newline)."""
+        """Read a spec from a YAML file path (or YAML text: several lines, or one line ``{...}``)."""
         import yaml
 
         text = _read_source(source, "YAML")
         try:
             raw = yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            raise SpecError([Problem(str(source), "valid YAML", str(exc).replace("\n", " "),
+            raise SpecError([Problem(_source_name(source, "YAML"), "valid YAML", str(exc).replace("\n", " "),
                                      "Fix the YAML syntax at the position shown.")]) from None
         return cls.from_dict(raw)
 
@@ -241,12 +241,21 @@ class Spec:
         try:
             raw = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise SpecError([Problem(str(source), "valid JSON", str(exc), "Fix the JSON syntax.")]) from None
+            raise SpecError([Problem(_source_name(source, "JSON"), "valid JSON", str(exc), "Fix the JSON syntax.")]) from None
         return cls.from_dict(raw)
 
 
+def _is_text(source: str | Path) -> bool:
+    """Text rather than a path: it spans several lines or is a one-line mapping ``{...}``."""
+    return isinstance(source, str) and ("\n" in source or source.lstrip().startswith("{"))
+
+
+def _source_name(source: str | Path, what: str) -> str:
+    return f"{what} text" if _is_text(source) else str(source)
+
+
 def _read_source(source: str | Path, what: str) -> str:
-    if isinstance(source, str) and "\n" in source:
+    if _is_text(source):
         return source
     path = Path(source)
     if not path.is_file():
@@ -277,8 +286,8 @@ def _cross_check(spec: Any, declared: set[str]) -> list[Problem]:
         chk.add("features", "distinct feature names", n, "Declare each feature once.")
     for n in names:
         if n in RESERVED_PRIOR_KEYS and spec.priors:
-            chk.add(f"features.{n}", f"a feature name other than {RESERVED_PRIOR_KEYS}", n,
-                    "These names are reserved in the priors block; rename the column.")
+            chk.problems.append(Problem(f"features.{n}", f"a feature name other than {RESERVED_PRIOR_KEYS}", repr(n),
+                                        "These names are reserved in the priors block; rename the column.", n, None))
     if not isinstance(spec.task, str) or spec.task not in TASKS:
         chk.add("task", " or ".join(map(repr, TASKS)), spec.task)
     if spec.task == "classification" and spec.output is not None:
@@ -348,6 +357,6 @@ def _cross_check(spec: Any, declared: set[str]) -> list[Problem]:
                                         repr(list(p.effect)), "The prior contradicts the declared monotonicity; fix its sign or the constraint.",
                                         p.feature, "effect"))
     if spec.priors.noise is not None and spec.task == "classification":
-        chk.add("priors.noise", "no noise prior for classification (the Bernoulli likelihood has no noise scale)",
-                spec.priors.noise.to_dict(), "Remove priors.noise.")
+        chk.problems.append(Problem("priors.noise", "no noise prior for classification (the Bernoulli likelihood has no noise scale)",
+                                    repr(spec.priors.noise.to_dict()), "Remove priors.noise."))
     return chk.problems

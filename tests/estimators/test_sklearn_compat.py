@@ -5,15 +5,15 @@ Every expected failure carries a one-line reason; anything else that fails is a 
 
 from __future__ import annotations
 
-import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from priorml import LatticeClassifier, LatticeRegressor
 
 # Settings chosen so that the checks that score the training fit
 # (check_regressors_train: R^2 > 0.5, check_classifiers_train: accuracy > 0.83) pass,
-# while each fit stays around a second.
-REGRESSOR = LatticeRegressor(model="lattice", epochs=10, learning_rate=0.1, validation_fraction=0.0)
+# while each fit stays around a second. model="linear": some checks use 30 features, and
+# a single lattice over 30 features has 2**30 vertices (it runs out of memory).
+REGRESSOR = LatticeRegressor(model="linear", epochs=40, learning_rate=0.05, validation_fraction=0.0)
 CLASSIFIER = LatticeClassifier(model="linear", epochs=5, learning_rate=0.3, validation_fraction=0.0)
 
 _COMMON = {
@@ -33,7 +33,8 @@ def test_sklearn_compatible(estimator, check):
     check(estimator)
 
 
-def test_fast_settings_are_the_ones_checked():
-    # Guard against a silent change of the settings above making the checks meaningless.
-    assert REGRESSOR.get_params()["epochs"] <= 10 and CLASSIFIER.get_params()["epochs"] <= 10
-    assert REGRESSOR.get_params()["validation_fraction"] == 0.0
+def test_fast_settings_and_expected_failures_are_reviewed():
+    # Guard: changing the settings or adding an expected failure must be a deliberate edit of this test too.
+    assert REGRESSOR.get_params()["epochs"] <= 40 and CLASSIFIER.get_params()["epochs"] <= 10
+    assert REGRESSOR.get_params()["validation_fraction"] == CLASSIFIER.get_params()["validation_fraction"] == 0.0
+    assert set(_COMMON) == {"check_sample_weight_equivalence_on_dense_data", "check_dtype_object"}

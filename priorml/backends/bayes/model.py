@@ -70,6 +70,16 @@ def verify_spec(spec: Spec, likelihood: str) -> None:
     if likelihood == "poisson" and bounds is not None:
         problems.append(Problem("output", "no output bounds with the poisson likelihood (rates are positive already)",
                                 repr(bounds.to_dict()), "Remove the output block."))
+    # A curved link between the additive predictor and the prediction (sigmoid/softplus for bounds, exp for
+    # rates) keeps single-feature monotonicity and unimodality, but not what compares points across features.
+    curved = ("the exp link of the poisson likelihood" if likelihood == "poisson" else
+              f"the output bounds {bounds.to_dict()}" if bounds is not None and likelihood != "bernoulli" else None)
+    if likelihood == "poisson":
+        for f in spec.features:
+            if isinstance(f, NumericFeature) and f.shape == "concave":
+                problems.append(Problem(f"features.{f.name}.shape", "no concave shape with the poisson likelihood",
+                                        "'concave'", "The rate is exp(additive predictor), and exp of a concave curve is not "
+                                        "concave; drop the shape or use likelihood='gaussian'.", f.name, "shape"))
     in_trust = set()
     for t in spec.trusts:
         where = f"interactions[trust {t.feature} by {t.by}]"
@@ -79,6 +89,12 @@ def verify_spec(spec: Spec, likelihood: str) -> None:
                                     "Trapezoid trust constrains the whole effect of the condition at both ends of the main "
                                     "feature, which an additive model cannot express exactly; use edgeworth or the lattice backend.",
                                     t.feature, "trust"))
+        if curved:
+            problems.append(Problem(f"{where}.trust", "no trust interaction through a curved output link",
+                                    f"edgeworth trust with {curved}",
+                                    "The link bends the interaction surface, so the slope along the main feature would no "
+                                    "longer grow (or shrink) with the condition everywhere; drop the trust or the bounds, "
+                                    "or use the lattice backend.", t.feature, "trust"))
         main, by = spec[t.feature], spec[t.by]
         if isinstance(main, NumericFeature) and main.shape:
             problems.append(Problem(f"{where}.feature", "a main feature without convex/concave shape in the Bayesian backend",
@@ -95,6 +111,12 @@ def verify_spec(spec: Spec, likelihood: str) -> None:
             problems.append(Problem(f"{where}.feature", "dominance between features that are in no trust interaction",
                                     f"{d.feature!r} / {d.over!r}", "Trust adds slope that the dominance could not see; drop one.",
                                     d.feature, "feature"))
+        if curved and d.kind == "range":
+            problems.append(Problem(f"{where}.dominance", "no range dominance through a curved output link",
+                                    f"range dominance with {curved}",
+                                    "The link compresses an effect more where the other features push the prediction "
+                                    "towards a bound, so the ranges of the two effects could swap; use monotonic "
+                                    "dominance, or drop the bounds.", d.feature, "dominance"))
         if spec.priors.effect(d.feature) is not None:
             problems.append(Problem(f"priors.{d.feature}", "no effect prior on the dominant feature of a dominance",
                                     "an effect prior", "The dominance sets a floor on its effect, so the prior would describe "
@@ -296,14 +318,16 @@ def _numeric_slopes(pm, pt, spec, f: NumericFeature, j: int, term: Term, idx, sl
         else:
             q = pt.exp(_random_walk(pm, pt, f"{name}_rw", S, smooth("rw")))
         shape_q = q / pt.sum(q * w)
-        for d in spec.dominances:  # this feature dominates others: add their maximum
-            if d.feature == f.name:
-                o = idx[d.over]
-                if d.kind == "monotonic":
-                    floor = pt.max(pt.abs(slopes[o]))
-                    s_mag = floor + R * shape_q
-                    return m * s_mag, None
-                R = pt.abs(totals[o]) + R
+        # this feature dominates others: its slopes (monotonic) or total effect (range) are the largest
+        # of theirs plus a positive excess; every dominance of the feature is applied, not only the first
+        slope_floor = [pt.max(pt.abs(slopes[idx[d.over]])) for d in spec.dominances
+                       if d.feature == f.name and d.kind == "monotonic"]
+        range_floor = [pt.abs(totals[idx[d.over]]) for d in spec.dominances if d.feature == f.name and d.kind == "range"]
+        if range_floor:
+            R = pt.max(pt.stack(range_floor)) + R
+        if slope_floor:
+            floor = pt.max(pt.stack(slope_floor))
+            return m * (floor + R * shape_q), m * (floor + R)  # total = sum((floor + R q') w), sum(w) = 1
         return m * R * shape_q, m * R
     if f.shape:
         R = signed_total()

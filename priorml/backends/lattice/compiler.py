@@ -35,6 +35,8 @@ from ...spec.constraints import Dominance, Trust
 from ...spec.schema import Schema
 
 MODEL_TYPES = ("linear", "lattice", "ensemble")
+#: a single lattice larger than this is refused before training (memory grows as lattice_size ** d)
+MAX_LATTICE_VERTICES = 2 ** 14
 
 
 def _tf():
@@ -86,7 +88,7 @@ class Plan:
 
 
 # ---------------------------------------------------------------------- verify
-def verify_spec(spec: Spec, model_type: str) -> None:
+def verify_spec(spec: Spec, model_type: str, lattice_size: int = 2) -> None:
     """Refuse, before training, what the chosen model type cannot guarantee."""
     problems: list[Problem] = []
     if model_type not in MODEL_TYPES:
@@ -128,6 +130,14 @@ def verify_spec(spec: Spec, model_type: str) -> None:
             problems.append(Problem(f"features.{f.name}.shape", "no convex/concave together with unimodal in the lattice backend",
                                     f.shape, "Drop 'shape' (the lattice backend cannot guarantee both), or use the Bayesian backend.",
                                     f.name, "shape"))
+    if model_type == "lattice":
+        sizes = [2 if isinstance(f, NumericFeature) and f.shape else lattice_size for f in spec.features]
+        n_vertices = int(np.prod(sizes, dtype=float))
+        if n_vertices > MAX_LATTICE_VERTICES:
+            problems.append(Problem("model", f"a single lattice of at most {MAX_LATTICE_VERTICES} vertices",
+                                    f"{n_vertices:.3g} vertices ({len(spec.features)} features, sizes {sizes})",
+                                    "A lattice grows exponentially with the number of features; use model='ensemble' "
+                                    "(or 'auto'), or a smaller lattice_size.", None, "model"))
     if problems:
         raise SpecError(problems, title="Spec cannot be compiled by the lattice backend")
 
@@ -293,6 +303,16 @@ def build_calibrator(f, fs, inp, lo: float, hi: float, j: int, spec: Spec, plan:
         )
         return peak(pos)
     mono = f.monotonic or (1 if j in forced_increasing(spec) else 0)
+    if f.shape and not mono:
+        # TFL projects convexity exactly only together with monotonicity (with bounds and no
+        # monotonicity it is approximate). A convex piecewise-linear curve is the sum of an increasing
+        # convex and a decreasing convex one (split each slope into its positive and negative part),
+        # so the average of two monotone calibrators of that curvature is exact and fully general.
+        parts = [tfl.layers.PWLCalibration(
+            input_keypoints=kp, output_min=lo, output_max=hi, monotonicity=direction, convexity=f.shape,
+            kernel_initializer="equal_slopes", name=f"calib_{j}_{direction[:3]}",
+        )(inp) for direction in ("increasing", "decreasing")]
+        return tf_keras.layers.Average(name=f"calib_{j}")(parts)
     return tfl.layers.PWLCalibration(
         input_keypoints=kp, output_min=lo, output_max=hi,
         monotonicity={1: "increasing", -1: "decreasing", 0: "none"}[mono],

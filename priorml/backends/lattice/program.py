@@ -19,19 +19,20 @@ from .compiler import Plan, _tf, build_model
 
 @dataclass
 class TrainConfig:
-    epochs: int = 300
+    epochs: int = 500
     batch_size: int | None = None
-    learning_rate: float = 0.02
+    learning_rate: float = 0.01
     validation_fraction: float = 0.15
-    patience: int = 30
+    patience: int = 50
     refit: bool = True
     random_state: int | None = 0
     verbose: int = 0
 
 
 def _auto_batch(n: int) -> int:
-    """About 16 steps per epoch, between 8 and 256 rows a batch."""
-    return int(np.clip(n // 16, 8, 256))
+    """About 8 steps per epoch, between 16 and 256 rows a batch (smoother validation curves
+    than smaller batches: chosen by cross-validation on Auto MPG training rows)."""
+    return int(np.clip(n // 8, 16, 256))
 
 
 def _seed(seed: int | None) -> None:
@@ -47,7 +48,7 @@ class LatticeProgram:
     weights: list[np.ndarray] = field(default_factory=list)
     history: dict[str, list[float]] = field(default_factory=dict)
     best_epoch: int = 0
-    learning_rate: float = 0.02
+    learning_rate: float = 0.01
     _model: Any = field(default=None, repr=False, compare=False)
 
     # ------------------------------------------------------------------ state
@@ -149,7 +150,8 @@ class LatticeProgram:
         model = self.model
         outs = []
         for j in range(X.shape[1]):
-            name = f"calib_{j}" if f"calib_{j}" in {l.name for l in model.layers} else f"calib_{j}_mode"
+            names = {l.name for l in model.layers}
+            name = f"calib_{j}" if f"calib_{j}" in names else f"calib_{j}_mode"
             outs.append(model.get_layer(name).output)
         sub = tf_keras.Model(model.inputs, outs)
         res = sub(self._inputs(X), training=False)

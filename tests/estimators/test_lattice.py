@@ -1,0 +1,313 @@
+"""LatticeRegressor and LatticeClassifier: persistence, scikit-learn tooling, input layouts, labels, fit quality."""
+
+from __future__ import annotations
+
+import json
+import pickle
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.metrics import r2_score
+from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+import priorml
+from priorml import LatticeClassifier, LatticeRegressor, ModelFormatError, Spec
+
+
+SPEC = {"features": {"a": {"monotonic": "increasing"}, "b": {"monotonic": "decreasing"}, "c": {}}}
+
+
+# Fitted once per module: the tests below only read them.
+@pytest.fixture(scope="module")
+def fitted_regressor(monotone_data, fast_settings):
+    X, y = monotone_data
+    spec = dict(SPEC, output={"min": -3, "max": 5})
+    return LatticeRegressor(spec, model="lattice", **fast_settings).fit(X, y)
+
+
+@pytest.fixture(scope="module")
+def fitted_classifier(binary_data, fast_settings):
+    X, y = binary_data
+    return LatticeClassifier(SPEC, model="linear", **fast_settings).fit(X, np.where(y == 1, "yes", "no"))
+
+
+# ---------------------------------------------------------------------- clone
+def test_clone_copies_parameters_and_drops_fitted_state(fitted_regressor):
+    twin = clone(fitted_regressor)
+    assert twin.get_params().keys() == fitted_regressor.get_params().keys()
+    for name, value in fitted_regressor.get_params().items():
+        assert twin.get_params()[name] == value, name
+    assert not hasattr(twin, "spec_") and not hasattr(twin, "program_")
+    with pytest.raises(NotFittedError):
+        twin.predict(pd.DataFrame({"a": [0.5], "b": [0.5], "c": [0.0]}))
+
+
+def test_constructor_stores_arguments_unchanged(monotone_spec):
+    est = LatticeRegressor(monotone_spec, model="ensemble", epochs=7)
+    assert est.spec is monotone_spec and est.model == "ensemble" and est.epochs == 7
+
+
+# ---------------------------------------------------------------------- pickle, joblib, save/load
+def test_pickle_round_trip_gives_identical_predictions(fitted_regressor, monotone_data):
+    X, _ = monotone_data
+    again = pickle.loads(pickle.dumps(fitted_regressor))
+    np.testing.assert_array_equal(again.predict(X), fitted_regressor.predict(X))
+
+
+def test_joblib_round_trip_gives_identical_predictions(fitted_classifier, binary_data, tmp_path):
+    X, _ = binary_data
+    joblib.dump(fitted_classifier, tmp_path / "model.joblib")
+    again = joblib.load(tmp_path / "model.joblib")
+    np.testing.assert_array_equal(again.predict_proba(X), fitted_classifier.predict_proba(X))
+    np.testing.assert_array_equal(again.predict(X), fitted_classifier.predict(X))
+
+
+@pytest.mark.parametrize("which", ["regressor", "classifier"])
+def test_save_and_load_give_identical_predictions(which, fitted_regressor, fitted_classifier, monotone_data, tmp_path):
+    est = fitted_regressor if which == "regressor" else fitted_classifier
+    X, _ = monotone_data
+    est.save(tmp_path / "model")
+    assert sorted(p.name for p in (tmp_path / "model").iterdir()) == ["arrays.npz", "priorml.json", "spec.yaml"]
+    loaded = priorml.load(tmp_path / "model")
+    assert type(loaded) is type(est)
+    assert loaded.spec_ == est.spec_ and loaded.model_type_ == est.model_type_
+    assert {k: v for k, v in loaded.get_params().items() if k != "spec"} == \
+        {k: v for k, v in est.get_params().items() if k != "spec"}
+    np.testing.assert_array_equal(loaded.feature_names_in_, est.feature_names_in_)
+    np.testing.assert_array_equal(loaded.predict(X), est.predict(X))
+    if which == "classifier":
+        np.testing.assert_array_equal(loaded.classes_, est.classes_)
+        np.testing.assert_array_equal(loaded.predict_proba(X), est.predict_proba(X))
+
+
+def test_saved_metadata_is_documented_json(fitted_regressor, tmp_path):
+    fitted_regressor.save(tmp_path / "m")
+    meta = json.loads((tmp_path / "m" / "priorml.json").read_text())
+    assert (meta["format"], meta["format_version"], meta["estimator"]) == ("priorml-model", 1, "LatticeRegressor")
+    assert "numpy" in meta["versions"] and "tensorflow" in meta["versions"]
+    assert Spec.from_yaml(tmp_path / "m" / "spec.yaml") == fitted_regressor.spec_
+
+
+def test_save_replaces_an_earlier_model(fitted_regressor, fitted_classifier, tmp_path):
+    fitted_regressor.save(tmp_path / "m")
+    fitted_classifier.save(tmp_path / "m")
+    assert type(priorml.load(tmp_path / "m")) is LatticeClassifier
+
+
+def test_save_refuses_to_overwrite_a_foreign_directory(fitted_regressor, tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "thesis.tex").write_text("precious")
+    with pytest.raises(ModelFormatError, match="is not a priorml model directory; refusing to overwrite it"):
+        fitted_regressor.save(tmp_path / "docs")
+    assert (tmp_path / "docs" / "thesis.tex").read_text() == "precious"
+    assert [p.name for p in tmp_path.iterdir()] == ["docs"]  # no temporary directory left behind
+
+
+def test_save_an_unfitted_estimator_fails(tmp_path):
+    with pytest.raises(NotFittedError):
+        LatticeRegressor().save(tmp_path / "m")
+
+
+def _corrupt(kind: str, root) -> None:
+    if kind == "garbage metadata":
+        (root / "priorml.json").write_text("{not json at all")
+    elif kind == "missing arrays":
+        (root / "arrays.npz").unlink()
+    elif kind == "missing metadata":
+        (root / "priorml.json").unlink()
+    elif kind == "missing spec":
+        (root / "spec.yaml").unlink()
+    elif kind == "wrong weights":
+        np.savez(root / "arrays.npz", w0=np.zeros(3))
+    elif kind == "foreign json":
+        (root / "priorml.json").write_text(json.dumps({"format": "something-else"}))
+    elif kind == "newer format":
+        meta = json.loads((root / "priorml.json").read_text())
+        meta["format_version"] = 99
+        (root / "priorml.json").write_text(json.dumps(meta))
+    elif kind == "unknown estimator":
+        meta = json.loads((root / "priorml.json").read_text())
+        meta["estimator"] = "os.system"
+        (root / "priorml.json").write_text(json.dumps(meta))
+
+
+@pytest.mark.parametrize("kind, message", [
+    ("garbage metadata", r"priorml\.json is corrupted"),
+    ("missing arrays", r"is corrupted: FileNotFoundError"),
+    ("missing metadata", r"is not a priorml model directory: priorml\.json is missing"),
+    ("missing spec", r"is corrupted: SpecError"),
+    ("wrong weights", r"is corrupted"),
+    ("foreign json", r"is not priorml model metadata \(format is 'something-else'\)"),
+    ("newer format", r"saved in model format 99, newer than this priorml reads \(1\); upgrade priorml"),
+    ("unknown estimator", r"names an unknown estimator 'os\.system'"),
+])
+def test_corrupted_model_directory(kind, message, fitted_regressor, tmp_path):
+    root = tmp_path / "model"
+    fitted_regressor.save(root)
+    _corrupt(kind, root)
+    with pytest.raises(ModelFormatError, match=message) as info:
+        priorml.load(root)
+    assert str(root) in str(info.value)
+
+
+def test_load_a_foreign_or_missing_directory(tmp_path):
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "photos" / "cat.jpg").write_bytes(b"\xff\xd8")
+    with pytest.raises(ModelFormatError, match=r"photos is not a priorml model directory: priorml\.json is missing"):
+        priorml.load(tmp_path / "photos")
+    with pytest.raises(ModelFormatError, match=r"nowhere is not a directory"):
+        priorml.load(tmp_path / "nowhere")
+    (tmp_path / "file.txt").write_text("x")
+    with pytest.raises(ModelFormatError, match="is not a directory"):
+        priorml.load(tmp_path / "file.txt")
+
+
+# ---------------------------------------------------------------------- scikit-learn tooling
+def test_pipeline_with_standard_scaler(monotone_data, monotone_spec, fast):
+    X, y = monotone_data
+    # The scaler outputs a numpy array, read in spec order; it is increasing, so the constraints keep their meaning.
+    pipe = make_pipeline(StandardScaler(), LatticeRegressor(monotone_spec, model="lattice", **fast)).fit(X, y)
+    assert pipe.score(X, y) > 0.8
+    assert pipe[-1].spec_.feature_names == ("a", "b", "c")
+
+
+def test_cross_val_score(monotone_data, monotone_spec, fast):
+    X, y = monotone_data
+    scores = cross_val_score(LatticeRegressor(monotone_spec, model="lattice", **fast), X, y,
+                             cv=KFold(3, shuffle=True, random_state=0))
+    assert scores.shape == (3,) and np.all(scores > 0.8)
+
+
+@pytest.mark.slow
+def test_grid_search_over_learning_rate_and_model(monotone_data, monotone_spec, fast):
+    X, y = monotone_data
+    fast.pop("learning_rate")
+    grid = {"learning_rate": [0.005, 0.1], "model": ["linear", "lattice"]}
+    search = GridSearchCV(LatticeRegressor(monotone_spec, **fast), grid, cv=2).fit(X, y)
+    assert len(search.cv_results_["params"]) == 4
+    assert search.best_params_["learning_rate"] in grid["learning_rate"]
+    assert search.best_estimator_.model_type_ == search.best_params_["model"]
+    assert search.best_estimator_.spec_ == Spec.from_dict(monotone_spec)
+    # The scores differ between candidates, so the search actually compared fitted models.
+    assert len(set(np.round(search.cv_results_["mean_test_score"], 6))) > 1
+    assert search.score(X, y) > 0.5
+
+
+# ---------------------------------------------------------------------- input layouts
+def test_dataframe_columns_matched_by_name_in_any_order(monotone_data, monotone_spec, fast):
+    X, y = monotone_data
+    est = LatticeRegressor(monotone_spec, model="lattice", **fast).fit(X, y)
+    expected = est.predict(X)
+    shuffled = X[["c", "a", "b"]]
+    np.testing.assert_array_equal(est.predict(shuffled), expected)
+    # Fitting on shuffled columns with an extra one gives the same model.
+    wide = shuffled.assign(id=np.arange(len(X)), note="x")
+    again = LatticeRegressor(monotone_spec, model="lattice", **fast).fit(wide, y)
+    np.testing.assert_array_equal(again.predict(X), expected)
+    # What is recorded is what the model reads, in spec order.
+    assert again.feature_names_in_.tolist() == ["a", "b", "c"] and again.n_features_in_ == 3
+
+
+def test_extra_columns_ignored_at_predict(fitted_regressor, monotone_data):
+    X, _ = monotone_data
+    np.testing.assert_array_equal(fitted_regressor.predict(X.assign(extra=1.0)), fitted_regressor.predict(X))
+
+
+def test_numpy_arrays_are_read_in_spec_order(monotone_data, monotone_spec, fast):
+    X, y = monotone_data
+    from_df = LatticeRegressor(monotone_spec, model="lattice", **fast).fit(X, y)
+    from_np = LatticeRegressor(monotone_spec, model="lattice", **fast).fit(X.to_numpy(), y)
+    assert not hasattr(from_np, "feature_names_in_") and from_np.n_features_in_ == 3
+    np.testing.assert_array_equal(from_np.predict(X.to_numpy()), from_df.predict(X))
+
+
+def test_without_spec_columns_are_unconstrained_numeric(monotone_data, fast):
+    X, y = monotone_data
+    est = LatticeRegressor(model="linear", **fast).fit(X.to_numpy(), y)
+    assert est.spec_ == Spec.unconstrained(["x0", "x1", "x2"])
+    named = LatticeRegressor(model="linear", **fast).fit(X, y)
+    assert named.spec_.feature_names == ("a", "b", "c")
+
+
+# ---------------------------------------------------------------------- classifier labels
+@pytest.mark.parametrize("labels", [("no", "yes"), (False, True), (-1, 1)], ids=["str", "bool", "int"])
+def test_classifier_label_types(labels, binary_data, monotone_spec, fast):
+    X, y01 = binary_data
+    y = np.array(labels, dtype=object if isinstance(labels[0], str) else type(labels[0]))[y01]
+    clf = LatticeClassifier(monotone_spec, model="linear", **fast).fit(X, y)
+    assert clf.classes_.tolist() == list(labels)
+    proba = clf.predict_proba(X)
+    assert proba.shape == (len(X), 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert np.all((proba >= 0) & (proba <= 1))
+    pred = clf.predict(X)
+    assert set(pred.tolist()) <= set(labels)
+    np.testing.assert_array_equal(pred, clf.classes_[proba.argmax(axis=1)])
+    majority = max(np.mean(y01), 1 - np.mean(y01))
+    assert clf.score(X, y) > majority + 0.2  # learnt something beyond the base rate
+
+
+def test_decision_function_is_the_logit_of_predict_proba(fitted_classifier, binary_data):
+    X, _ = binary_data
+    p = fitted_classifier.predict_proba(X)[:, 1]
+    np.testing.assert_allclose(fitted_classifier.decision_function(X), np.log(p / (1 - p)), rtol=1e-6, atol=1e-6)
+
+
+# ---------------------------------------------------------------------- determinism
+def test_same_seed_gives_identical_predictions(monotone_data, monotone_spec, fast):
+    X, y = monotone_data
+    fast.update(random_state=3)
+    first = LatticeRegressor(monotone_spec, model="lattice", **fast).fit(X, y).predict(X)
+    second = LatticeRegressor(monotone_spec, model="lattice", **fast).fit(X, y).predict(X)
+    np.testing.assert_array_equal(first, second)
+    other = LatticeRegressor(monotone_spec, model="lattice", **dict(fast, random_state=4)).fit(X, y).predict(X)
+    assert not np.array_equal(first, other)  # the seed is actually used
+
+
+def test_same_seed_gives_identical_early_stopping(monotone_data, monotone_spec, fast):
+    X, y = monotone_data
+    fast.update(validation_fraction=0.2, patience=3, random_state=3)
+    first = LatticeRegressor(monotone_spec, model="linear", **fast).fit(X, y)
+    second = LatticeRegressor(monotone_spec, model="linear", **fast).fit(X, y)
+    assert first.n_epochs_ == second.n_epochs_ and 1 <= first.n_epochs_ <= fast["epochs"]
+    assert first.program_.history["val_loss"] == second.program_.history["val_loss"]
+    np.testing.assert_array_equal(first.predict(X), second.predict(X))
+
+
+# ---------------------------------------------------------------------- fit quality and constraints
+@pytest.mark.parametrize("model", ["linear", "lattice", "ensemble"])
+def test_each_model_type_beats_the_mean_and_keeps_its_constraints(model, monotone_data, monotone_spec, fast):
+    X, y = monotone_data
+    est = LatticeRegressor(monotone_spec, model=model, **fast).fit(X, y)
+    assert est.model_type_ == model
+    assert r2_score(y, est.predict(X)) > 0.8  # predicting the mean scores 0
+    # Sweep each monotone feature with the others fixed at a few rows.
+    grid = np.linspace(-0.2, 1.2, 40)  # beyond the training range too
+    for row in X.iloc[:5].itertuples(index=False):
+        for name, sign in (("a", 1), ("b", -1)):
+            sweep = pd.DataFrame({"a": row.a, "b": row.b, "c": row.c}, index=range(len(grid)))
+            sweep[name] = grid
+            steps = np.diff(est.predict(sweep))
+            assert np.all(sign * steps >= -1e-6), (name, steps)
+    # ... and the model is not trivially flat along them (true effects: +3 for a, -2 for b).
+    assert np.mean(est.predict(X.assign(a=1.0)) - est.predict(X.assign(a=0.0))) > 2.0
+    assert np.mean(est.predict(X.assign(b=1.0)) - est.predict(X.assign(b=0.0))) < -1.0
+
+
+def test_output_bounds_hold_far_outside_the_data(fitted_regressor):
+    far = pd.DataFrame({"a": [-100.0, 100.0, 100.0], "b": [-100.0, -100.0, 100.0], "c": [50.0, -50.0, 0.0]})
+    pred = fitted_regressor.predict(far)
+    assert np.all((pred >= -3) & (pred <= 5))
+
+
+def test_auto_model_records_its_choice(monotone_data, monotone_spec, fast):
+    X, y = monotone_data
+    est = LatticeRegressor(monotone_spec, model="auto", **fast).fit(X.iloc[:60], y[:60])
+    assert est.model_type_ == "linear"  # tiny data -> calibrated linear
+    assert est.n_epochs_ == fast["epochs"]  # no validation split: every epoch is used

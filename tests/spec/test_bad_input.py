@@ -1,0 +1,563 @@
+"""A catalogue of bad input: every case names its culprit and says what was received.
+
+Spec problems raise :class:`SpecError`; data problems raise :class:`DataError` (a
+``SpecError``); both are ``ValueError``. Each case asserts the exception type, the
+location (``features.weight.monotonic``, ``X['weight']``), what was received and,
+where there is one, the hint.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from priorml import (CategoricalFeature, DataError, EffectPrior, LatticeClassifier, LatticeRegressor, NumericFeature,
+                     Output, Spec, SpecError, Trust)
+from priorml.errors import Problem
+
+
+def _one(where: str, received: str, *more: str, n: int = 1) -> dict:
+    return {"where": where, "received": received, "more": more, "n": n}
+
+
+# (id, raw spec, expectation). Each raw spec is given to Spec.from_dict.
+SPEC_CASES = [
+    ("unknown key with did-you-mean",
+     {"features": {"weight": {"shap": "convex"}}},
+     _one("features.weight.shap", "got 'shap'", "Did you mean 'shape'?")),
+    ("unknown top-level key",
+     {"featurs": {"a": {}}},
+     _one("spec.featurs", "got 'featurs'", "Did you mean 'features'?", n=2)),
+    ("unknown output key",
+     {"features": {"a": {}}, "output": {"minimum": 0}},
+     _one("output.minimum", "got 'minimum'", "Did you mean 'min'?")),
+    ("unknown prior key",
+     {"features": {"a": {}}, "priors": {"a": {"effect": [-1, 1], "probability": 0.9}}},
+     _one("priors.a.probability", "got 'probability'", "effect, prob")),
+    ("bad monotonic word",
+     {"features": {"weight": {"monotonic": "upward"}}},
+     _one("features.weight.monotonic", "got 'upward'", "'increasing', 'decreasing', 1, -1 or 'none'")),
+    ("bad monotonic number",
+     {"features": {"weight": {"monotonic": 2}}},
+     _one("features.weight.monotonic", "got 2")),
+    ("monotonic given as a bool",
+     {"features": {"weight": {"monotonic": True}}},
+     _one("features.weight.monotonic", "got True")),
+    ("monotonic and unimodal",
+     {"features": {"age": {"monotonic": "increasing", "unimodal": "peak"}}},
+     _one("features.age.unimodal", "monotonic='increasing' and unimodal='peak'", "drop one of the two keys")),
+    ("convex with a peak",
+     {"features": {"age": {"shape": "convex", "unimodal": "peak"}}},
+     _one("features.age.shape", "got 'convex'", "unimodal='peak'")),
+    ("shape typo",
+     {"features": {"weight": {"shape": "convx"}}},
+     _one("features.weight.shape", "got 'convx'", "Did you mean 'convex'?")),
+    ("unimodal typo",
+     {"features": {"age": {"unimodal": "top"}}},
+     _one("features.age.unimodal", "got 'top'", "'peak', 'valley'")),
+    ("convex on a categorical",
+     {"features": {"grade": {"type": "categorical", "shape": "convex"}}},
+     _one("features.grade.shape", "got 'convex'", "no 'shape' on a categorical feature")),
+    ("monotonic on a categorical",
+     {"features": {"grade": {"type": "categorical", "monotonic": "increasing"}}},
+     _one("features.grade.monotonic", "got 'increasing'", "use 'order' to rank categories")),
+    ("order on a numeric feature",
+     {"features": {"year": {"order": [1, 2]}}},
+     _one("features.year.order", "got [1, 2]", "type: categorical")),
+    ("unknown feature type",
+     {"features": {"grade": {"type": "ordinal"}}},
+     _one("features.grade.type", "got 'ordinal'", "'numeric' or 'categorical'")),
+    ("order names an unknown category",
+     {"features": {"grade": {"type": "categorical", "categories": ["low", "mid", "high"],
+                             "order": ["low", "hihg"]}}},
+     _one("features.grade.order", "got 'hihg'", "Did you mean 'high'?", "(low, mid, high)")),
+    ("order with a cycle",
+     {"features": {"grade": {"type": "categorical", "order": [["a", "b"], ["b", "c"], ["c", "a"]]}}},
+     _one("features.grade.order", "got a <= b <= c <= a", "without cycles")),
+    ("order mixing a chain and pairs",
+     {"features": {"grade": {"type": "categorical", "order": ["a", ["b", "c"]]}}},
+     _one("features.grade.order", "got ['a', ['b', 'c']]", "not a mix")),
+    ("category repeated in an order chain",
+     {"features": {"grade": {"type": "categorical", "order": ["a", "b", "a"]}}},
+     _one("features.grade.order", "got ['a', 'b', 'a']", "without repeated categories")),
+    ("duplicate categories",
+     {"features": {"origin": {"type": "categorical", "categories": ["eu", "us", "eu"]}}},
+     _one("features.origin.categories", "got duplicates ['eu']", "List each category once")),
+    ("duplicate categories 1 and '1'",
+     {"features": {"origin": {"type": "categorical", "categories": [1, "1", 2]}}},
+     _one("features.origin.categories", "got duplicates ['1']")),
+    ("a single category",
+     {"features": {"origin": {"type": "categorical", "categories": ["eu"]}}},
+     _one("features.origin.categories", "got ['eu']", "at least 2 categories")),
+    ("categories not a list",
+     {"features": {"origin": {"type": "categorical", "categories": "eu,us"}}},
+     _one("features.origin.categories", "got 'eu,us'", "a list of categories")),
+    ("bad categorical missing",
+     {"features": {"origin": {"type": "categorical", "missing": "median"}}},
+     _one("features.origin.missing", "got 'median'", "'error', 'mode', 'category'")),
+    ("bad numeric missing",
+     {"features": {"weight": {"missing": "medain"}}},
+     _one("features.weight.missing", "got 'medain'", "Did you mean 'median'?")),
+    ("clip reversed",
+     {"features": {"weight": {"clip": [5, 1]}}},
+     _one("features.weight.clip", "got [5, 1]", "Swap")),
+    ("clip not finite",
+     {"features": {"weight": {"clip": [0, float("inf")]}}},
+     _one("features.weight.clip", "got [0, inf]", "finite numbers")),
+    ("keypoints < 2",
+     {"features": {"year": {"keypoints": 1}}},
+     _one("features.year.keypoints", "got 1", "integer >= 2")),
+    ("one explicit keypoint",
+     {"features": {"year": {"keypoints": [3]}}},
+     _one("features.year.keypoints", "got [3]", "at least 2 keypoints")),
+    ("keypoints not increasing",
+     {"features": {"year": {"keypoints": [0, 2, 1]}}},
+     _one("features.year.keypoints", "got [0, 2, 1]", "strictly increasing")),
+    ("keypoints repeated",
+     {"features": {"year": {"keypoints": [0, 1, 1]}}},
+     _one("features.year.keypoints", "got [0, 1, 1]", "remove duplicates")),
+    ("keypoints outside the clip range",
+     {"features": {"year": {"keypoints": [0, 10], "clip": [1, 5]}}},
+     _one("features.year.keypoints", "got [0.0, 10.0]", "clip range [1.0, 5.0]")),
+    ("keypoints not a number",
+     {"features": {"year": {"keypoints": "many"}}},
+     _one("features.year.keypoints", "got 'many'")),
+    ("trust names an unknown feature",
+     {"features": {"horsepower": {"monotonic": -1}}, "interactions": [
+         {"trust": "edgeworth", "feature": "horsepower", "by": "wieght"}]},
+     _one("interactions[trust horsepower by wieght].by", "got 'wieght'", "a declared feature")),
+    ("trust of a feature by itself",
+     {"features": {"horsepower": {"monotonic": -1}}, "interactions": [
+         {"trust": "edgeworth", "feature": "horsepower", "by": "horsepower"}]},
+     _one("interactions[0].by", "got 'horsepower'", "two different features")),
+    ("trust whose main feature is not monotonic",
+     {"features": {"horsepower": {}, "weight": {}}, "interactions": [
+         {"trust": "edgeworth", "feature": "horsepower", "by": "weight"}]},
+     _one("interactions[trust horsepower by weight].feature", "got 'horsepower' which is not monotonic",
+          "Add 'monotonic' to 'horsepower'")),
+    ("trust kind typo",
+     {"features": {"horsepower": {"monotonic": -1}, "weight": {}}, "interactions": [
+         {"trust": "edgewort", "feature": "horsepower", "by": "weight"}]},
+     _one("interactions[0].trust", "got 'edgewort'", "Did you mean 'edgeworth'?")),
+    ("trust direction nonsense",
+     {"features": {"horsepower": {"monotonic": -1}, "weight": {}}, "interactions": [
+         {"trust": "edgeworth", "feature": "horsepower", "by": "weight", "direction": "sideways"}]},
+     _one("interactions[0].direction", "got 'sideways'", "'positive', 'negative', 1 or -1")),
+    ("trust without 'by'",
+     {"features": {"horsepower": {"monotonic": -1}}, "interactions": [{"trust": "edgeworth", "feature": "horsepower"}]},
+     _one("interactions[0].by", "got nothing", "Add 'by: <feature>'")),
+    ("interaction that is neither trust nor dominance",
+     {"features": {"a": {}}, "interactions": [{"feature": "a"}]},
+     _one("interactions[0]", "got {'feature': 'a'}", "exactly one of 'trust' or 'dominance'")),
+    ("interactions not a list",
+     {"features": {"a": {}}, "interactions": {"trust": "edgeworth"}},
+     _one("spec.interactions", "got {'trust': 'edgeworth'}", "a list")),
+    ("dominance of a non-monotonic feature",
+     {"features": {"weight": {"monotonic": -1}, "acceleration": {}}, "interactions": [
+         {"dominance": "monotonic", "feature": "weight", "over": "acceleration"}]},
+     _one("interactions[dominance weight over acceleration].over", "got 'acceleration' which is not monotonic")),
+    ("dominance in opposite directions",
+     {"features": {"weight": {"monotonic": -1}, "year": {"monotonic": 1}}, "interactions": [
+         {"dominance": "monotonic", "feature": "weight", "over": "year"}]},
+     _one("interactions[dominance weight over year].over", "got 'weight' decreasing and 'year' increasing",
+          "same direction")),
+    ("the same pair constrained twice",
+     {"features": {"a": {"monotonic": 1}, "b": {"monotonic": 1}}, "interactions": [
+         {"dominance": "monotonic", "feature": "a", "over": "b"}, {"dominance": "range", "feature": "b", "over": "a"}]},
+     _one("spec.interactions", "got dominance ('b', 'a')", "Remove the duplicate")),
+    ("output min >= max",
+     {"features": {"a": {}}, "output": {"min": 60, "max": 0}},
+     _one("output.min", "got 60.0", "min < max (max is 0.0)")),
+    ("output min == max",
+     {"features": {"a": {}}, "output": {"min": 1, "max": 1}},
+     _one("output.min", "got 1.0", "min < max")),
+    ("output not a mapping",
+     {"features": {"a": {}}, "output": 5},
+     _one("spec.output", "got 5", "{min: ..., max: ...}")),
+    ("output bounds for classification",
+     {"task": "classification", "features": {"a": {}}, "output": {"min": 0, "max": 1}},
+     _one("spec.output", "got {'min': 0.0, 'max': 1.0}", "Remove the output block")),
+    ("prior for an unknown feature",
+     {"features": {"weight": {}}, "priors": {"wieght": {"effect": [-20, -5]}}},
+     _one("priors.wieght", "got 'wieght'", "Did you mean 'weight'?")),
+    ("prior range reversed",
+     {"features": {"weight": {}}, "priors": {"weight": {"effect": [-5, -20]}}},
+     _one("priors.weight.effect", "got [-5, -20]", "[low, high]")),
+    ("prior prob above 1",
+     {"features": {"weight": {}}, "priors": {"weight": {"effect": [-20, -5], "prob": 1.5}}},
+     _one("priors.weight.prob", "got 1.5", "strictly between 0 and 1")),
+    ("prior prob of 0",
+     {"features": {"weight": {}}, "priors": {"weight": {"effect": [-20, -5], "prob": 0}}},
+     _one("priors.weight.prob", "got 0", "strictly between 0 and 1")),
+    ("prior without effect",
+     {"features": {"weight": {}}, "priors": {"weight": {"prob": 0.9}}},
+     _one("priors.weight.effect", "got nothing", "Add 'effect'")),
+    ("prior sign contradicts increasing",
+     {"features": {"year": {"monotonic": "increasing"}}, "priors": {"year": {"effect": [-5, -1]}}},
+     _one("priors.year.effect", "got [-5.0, -1.0]", "[0, inf) because 'year' is increasing")),
+    ("prior sign contradicts decreasing",
+     {"features": {"weight": {"monotonic": "decreasing"}}, "priors": {"weight": {"effect": [5, 20]}}},
+     _one("priors.weight.effect", "got [5.0, 20.0]", "(-inf, 0] because 'weight' is decreasing")),
+    ("effect prior on a categorical",
+     {"features": {"origin": {"type": "categorical"}}, "priors": {"origin": {"effect": [-1, 1]}}},
+     _one("priors.origin", "got a categorical feature", "numeric feature")),
+    ("negative noise scale",
+     {"features": {"a": {}}, "priors": {"noise": {"scale": -1}}},
+     _one("priors.noise.scale", "got -1", "positive number")),
+    ("noise prior for classification",
+     {"task": "classification", "features": {"a": {}}, "priors": {"noise": {"scale": 1}}},
+     _one("priors.noise", "got {'scale': 1.0}", "Remove priors.noise")),
+    ("feature named like a reserved prior key",
+     {"features": {"noise": {}}, "priors": {"noise": {"scale": 1}}},
+     _one("features.noise", "got 'noise'", "reserved")),
+    ("no features",
+     {"features": {}},
+     _one("spec.features", "got {}", "Declare at least one feature")),
+    ("no features key",
+     {"task": "regression"},
+     _one("spec.features", "got None", "Declare at least one feature")),
+    ("features as a list",
+     {"features": ["a", "b"]},
+     _one("spec.features", "got ['a', 'b']", "non-empty mapping")),
+    ("feature body not a mapping",
+     {"features": {"weight": "decreasing"}},
+     _one("features.weight", "got 'decreasing'", "{monotonic: increasing}")),
+    ("bad task with did-you-mean",
+     {"task": "regresion", "features": {"a": {}}},
+     _one("spec.task", "got 'regresion'", "Did you mean 'regression'?")),
+    ("multiclass task",
+     {"task": "multiclass", "features": {"a": {}}},
+     _one("spec.task", "got 'multiclass'", "'regression', 'classification'")),
+    ("target not a string",
+     {"target": 5, "features": {"a": {}}},
+     _one("spec.target", "got 5", "column name")),
+    ("spec not a mapping",
+     ["weight", "year"],
+     _one("spec", "got list", "a mapping")),
+]
+
+
+def _check_message(exc: SpecError, where: str, received: str, more: tuple, n: int) -> None:
+    msg = str(exc)
+    assert isinstance(exc, ValueError)
+    assert f"{n} problem{'s' if n != 1 else ''} found" in msg, msg
+    line = next((ln for ln in msg.splitlines() if ln.strip().startswith(f"- {where}:")), None)
+    assert line is not None, f"no problem located at {where!r} in:\n{msg}"
+    assert received in line, f"{received!r} not in {line!r}"
+    for fragment in more:
+        assert fragment in line, f"{fragment!r} not in {line!r}"
+
+
+@pytest.mark.parametrize("raw, expected", [c[1:] for c in SPEC_CASES], ids=[c[0] for c in SPEC_CASES])
+def test_bad_spec(raw, expected):
+    before = copy.deepcopy(raw)
+    with pytest.raises(SpecError) as info:
+        Spec.from_dict(raw)
+    assert type(info.value) is SpecError
+    _check_message(info.value, **expected)
+    assert raw == before  # the user's dict is not changed, even on failure
+
+
+def test_the_catalogue_is_large_enough():
+    assert len(SPEC_CASES) >= 35 and len({c[0] for c in SPEC_CASES}) == len(SPEC_CASES)
+
+
+def test_problems_carry_feature_and_key():
+    with pytest.raises(SpecError) as info:
+        Spec.from_dict({"features": {"weight": {"monotonic": "upward"}}})
+    (problem,) = info.value.problems
+    assert isinstance(problem, Problem)
+    assert (problem.where, problem.feature, problem.key) == ("features.weight.monotonic", "weight", "monotonic")
+    assert problem.received == "'upward'"
+
+
+# ---------------------------------------------------------------------- several problems at once
+def test_several_problems_are_reported_together_in_spec_order():
+    raw = {
+        "task": "clasification",
+        "features": {
+            "weight": {"monotonic": "upward", "shap": "convex"},
+            "origin": {"type": "categorical", "categories": ["eu", "eu"]},
+            "year": {"keypoints": 1},
+        },
+        "output": {"min": 3, "max": 1},
+        "priors": {"wieght": {"effect": [1, 2]}},
+    }
+    with pytest.raises(SpecError) as info:
+        Spec.from_dict(raw)
+    msg = str(info.value)
+    assert msg.startswith("Invalid spec: 7 problems found.")
+    wheres = [p.where for p in info.value.problems]
+    assert wheres == ["spec.task", "features.weight.shap", "features.weight.monotonic", "features.origin.categories",
+                      "features.year.keypoints", "output.min", "priors.wieght"]
+    assert "Did you mean 'classification'?" in msg and "Did you mean 'shape'?" in msg
+
+
+def test_cross_checks_still_run_when_a_feature_fails_to_parse():
+    raw = {"features": {"weight": {"monotonic": "upward"}, "year": {"monotonic": 1}},
+           "interactions": [{"trust": "edgeworth", "feature": "year", "by": "horsepower"}]}
+    with pytest.raises(SpecError, match="2 problems found") as info:
+        Spec.from_dict(raw)
+    assert [p.where for p in info.value.problems] == ["features.weight.monotonic",
+                                                      "interactions[trust year by horsepower].by"]
+
+
+def test_feature_constructor_reports_all_its_problems():
+    with pytest.raises(SpecError, match="2 problems found") as info:
+        NumericFeature("x", monotonic="upward", shape="round")
+    assert [p.where for p in info.value.problems] == ["features.x.monotonic", "features.x.shape"]
+
+
+@pytest.mark.parametrize("build, where, received", [
+    (lambda: CategoricalFeature("g", order=[["a", "b"], ["b", "a"]]), "features.g.order", "a <= b <= a"),
+    (lambda: Output(min=2, max=1), "output.min", "got 2.0"),
+    (lambda: Trust("a", "a"), "interactions[trust a by a].by", "got 'a'"),
+    (lambda: EffectPrior("w", (1, 2), prob=2), "priors.w.prob", "got 2"),
+], ids=["categorical", "output", "trust", "prior"])
+def test_python_constructors_validate_too(build, where, received):
+    with pytest.raises(SpecError) as info:
+        build()
+    _check_message(info.value, where, received, (), 1)
+
+
+# ---------------------------------------------------------------------- YAML / JSON sources
+def test_bad_yaml_syntax_names_the_position():
+    with pytest.raises(SpecError) as info:
+        Spec.from_yaml("features:\n  weight: {monotonic: decreasing\n")
+    msg = str(info.value)
+    assert "YAML text: expected valid YAML" in msg and "line 2" in msg
+
+
+def test_bad_yaml_file_names_the_file(tmp_path):
+    path = tmp_path / "spec.yaml"
+    path.write_text("features: [\n")
+    with pytest.raises(SpecError, match=rf"{path}: expected valid YAML"):
+        Spec.from_yaml(path)
+
+
+def test_bad_json_syntax():
+    with pytest.raises(SpecError, match=r"JSON text: expected valid JSON; got Expecting value: line 1 column 14"):
+        Spec.from_json('{"features": ')
+
+
+@pytest.mark.parametrize("reader", [Spec.from_yaml, Spec.from_json], ids=["yaml", "json"])
+def test_missing_file(reader, tmp_path):
+    path = tmp_path / "nope.spec"
+    with pytest.raises(SpecError) as info:
+        reader(path)
+    _check_message(info.value, str(path), "a path that does not exist", ("Check the file name",), 1)
+
+
+def test_yaml_that_is_not_a_mapping():
+    with pytest.raises(SpecError, match=r"spec: expected a mapping with at least a 'features' key; got list"):
+        Spec.from_yaml("- weight\n- year\n")
+
+
+def test_yaml_file_with_a_spec_error_reports_the_spec_problem(tmp_path):
+    path = tmp_path / "spec.yaml"
+    path.write_text("features:\n  weight: {monotonic: upward}\n")
+    with pytest.raises(SpecError, match=r"features\.weight\.monotonic: .* got 'upward'"):
+        Spec.from_yaml(path)
+
+
+# ---------------------------------------------------------------------- data at fit and predict
+SPEC = {"features": {"weight": {"monotonic": "decreasing"},
+                     "origin": {"type": "categorical", "categories": [1, 2, 3]}}}
+
+
+@pytest.fixture
+def df() -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    return pd.DataFrame({"weight": rng.uniform(1, 2, 40), "origin": rng.integers(1, 4, 40)},
+                        index=[f"r{i}" for i in range(40)])
+
+
+@pytest.fixture
+def y() -> np.ndarray:
+    return np.random.default_rng(1).normal(size=40)
+
+
+def _fit_error(est, X, y, **kw) -> DataError:
+    with pytest.raises(DataError) as info:
+        est.fit(X, y, **kw)
+    assert isinstance(info.value, SpecError) and isinstance(info.value, ValueError)
+    return info.value
+
+
+def test_missing_column_is_named(df, y, check_only):
+    exc = _fit_error(LatticeRegressor(SPEC, **check_only), df.drop(columns="weight"), y)
+    _check_message(exc, "X['weight']", "got no such column", ("Columns present: ['origin']",), 1)
+
+
+def test_missing_column_at_predict(df, y, check_only):
+    est = LatticeRegressor(SPEC, **check_only).fit(df, y)
+    with pytest.raises(DataError) as info:
+        est.predict(df[["origin"]])
+    _check_message(info.value, "X['weight']", "got no such column", ("Columns present: ['origin']",), 1)
+
+
+def test_missing_column_did_you_mean(df, y, check_only):
+    exc = _fit_error(LatticeRegressor(SPEC, **check_only), df.rename(columns={"weight": "Weight"}), y)
+    _check_message(exc, "X['weight']", "no such column", ("Did you mean 'Weight'?",), 1)
+
+
+def test_text_in_a_numeric_column_names_column_and_row(df, y, check_only):
+    bad = df.astype({"weight": object})
+    bad.loc["r3", "weight"] = "heavy"
+    exc = _fit_error(LatticeRegressor(SPEC, **check_only), bad, y)
+    _check_message(exc, "X['weight']", "got 'heavy' at row 'r3'", ("type: categorical",), 1)
+
+
+def test_nan_with_missing_error(df, y, check_only):
+    bad = df.copy()
+    bad.loc["r5", "weight"] = np.nan
+    exc = _fit_error(LatticeRegressor(SPEC, **check_only), bad, y)
+    _check_message(exc, "X['weight']", "1 missing (NaN), first at row 'r5'", ("missing: median",), 1)
+    assert exc.problems[0].key == "missing"
+
+
+def test_missing_category_with_missing_error(df, y, check_only):
+    bad = df.astype({"origin": object})
+    bad.loc["r2", "origin"] = None
+    exc = _fit_error(LatticeRegressor(SPEC, **check_only), bad, y)
+    _check_message(exc, "X['origin']", "1 missing, first at row 'r2'", ("missing: mode",), 1)
+
+
+def test_inf_in_a_feature(df, y, check_only):
+    bad = df.copy()
+    bad.loc["r6", "weight"] = -np.inf
+    exc = _fit_error(LatticeRegressor(SPEC, **check_only), bad, y)
+    _check_message(exc, "X['weight']", "got inf at row 'r6'", ("finite values",), 1)
+
+
+@pytest.mark.parametrize("value, shown", [(np.nan, "nan at row 4"), (np.inf, "inf at row 4")])
+def test_nan_or_inf_in_the_target(df, y, value, shown, check_only):
+    y = y.copy()
+    y[4] = value
+    exc = _fit_error(LatticeRegressor(SPEC, **check_only), df, y)
+    _check_message(exc, "y", f"got {shown}", ("drop them before fitting",), 1)
+
+
+def test_category_outside_the_declared_list(df, y, check_only):
+    bad = df.copy()
+    bad.loc["r7", "origin"] = 7
+    exc = _fit_error(LatticeRegressor(SPEC, **check_only), bad, y)
+    _check_message(exc, "X['origin']", "got 7 at row 'r7' (1 rows outside the list)", ("[1, 2, 3]",), 1)
+
+
+def test_unseen_category_at_predict(df, y, check_only):
+    spec = {"features": {"weight": {}, "origin": {"type": "categorical"}}}  # categories learnt from the data
+    est = LatticeRegressor(spec, **check_only).fit(df, y)
+    bad = df.copy()
+    bad.loc["r7", "origin"] = 9
+    with pytest.raises(DataError) as info:
+        est.predict(bad)
+    _check_message(info.value, "X['origin']", "got 9 at row 'r7'", ("seen in training [1, 2, 3]",), 1)
+
+
+def test_x_and_y_lengths_differ(df, y, check_only):
+    exc = _fit_error(LatticeRegressor(SPEC, **check_only), df, y[:-1])
+    _check_message(exc, "y", "got 39 values", ("40 values (one per row of X)",), 1)
+
+
+def test_y_none(df, check_only):
+    exc = _fit_error(LatticeRegressor(SPEC, **check_only), df, None)
+    _check_message(exc, "y", "got None", ("requires y to be passed",), 1)
+
+
+def test_classification_target_with_one_class(df, check_only):
+    exc = _fit_error(LatticeClassifier(SPEC, **check_only), df, np.ones(40, dtype=int))
+    _check_message(exc, "y", "got only one class (1)", ("both classes",), 1)
+
+
+def test_classification_target_with_three_classes(df, check_only):
+    exc = _fit_error(LatticeClassifier(SPEC, **check_only), df, np.arange(40) % 3)
+    _check_message(exc, "y", "got 3 classes [0, 1, 2]", ("Only binary classification is supported",), 1)
+
+
+def test_classification_target_that_is_continuous(df, y, check_only):
+    exc = _fit_error(LatticeClassifier(SPEC, **check_only), df, y)
+    _check_message(exc, "y", "continuous target", ("Use a regressor",), 1)
+
+
+@pytest.mark.parametrize("spec", [SPEC, None], ids=["with spec", "without spec"])
+def test_sparse_input(df, y, spec, check_only):
+    sparse = pytest.importorskip("scipy.sparse")
+    exc = _fit_error(LatticeRegressor(spec, **check_only), sparse.csr_matrix(df.to_numpy()), y)
+    _check_message(exc, "X", "got a sparse matrix", ("X.toarray()",), 1)
+
+
+@pytest.mark.parametrize("spec", [SPEC, None], ids=["with spec", "without spec"])
+def test_one_dimensional_x(df, y, spec, check_only):
+    exc = _fit_error(LatticeRegressor(spec, **check_only), df["weight"].to_numpy(), y)
+    _check_message(exc, "X", "shape (40,)", ("X.reshape(-1, 1)",), 1)
+
+
+def test_numpy_array_with_the_wrong_number_of_columns(df, y, check_only):
+    X = np.column_stack([df.to_numpy(), df.to_numpy()])
+    exc = _fit_error(LatticeRegressor(SPEC, **check_only), X, y)
+    _check_message(exc, "X", "got 4 columns", ("2 columns in spec order (weight, origin)",), 1)
+
+
+def test_negative_sample_weight(df, y, check_only):
+    sw = np.ones(40)
+    sw[3] = -2.0
+    exc = _fit_error(LatticeRegressor(SPEC, **check_only), df, y, sample_weight=sw)
+    _check_message(exc, "sample_weight", "got -2.0 at row 3", ("non-negative",), 1)
+
+
+def test_sample_weight_of_the_wrong_length(df, y, check_only):
+    exc = _fit_error(LatticeRegressor(SPEC, **check_only), df, y, sample_weight=np.ones(7))
+    _check_message(exc, "sample_weight", "got shape (7,)", ("an array of 40 weights",), 1)
+
+
+def test_several_data_problems_at_once(df, y, check_only):
+    bad = df.astype({"weight": object})
+    bad.loc["r1", "weight"] = "heavy"
+    bad.loc["r2", "origin"] = 8
+    exc = _fit_error(LatticeRegressor(SPEC, **check_only), bad, y)
+    assert str(exc).startswith("Invalid data: 2 problems found.")
+    assert [p.where for p in exc.problems] == ["X['weight']", "X['origin']"]
+
+
+def test_a_bad_spec_given_to_an_estimator_is_a_spec_error(df, y, check_only):
+    with pytest.raises(SpecError) as info:
+        LatticeRegressor({"features": {"weight": {"monotonic": "upward"}}}, **check_only).fit(df, y)
+    assert not isinstance(info.value, DataError)
+    _check_message(info.value, "features.weight.monotonic", "got 'upward'", (), 1)
+
+
+def test_bad_estimator_parameter_uses_sklearn_wording(df, y):
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match=r"The 'epochs' parameter of LatticeRegressor must be .* Got 0"):
+        LatticeRegressor(SPEC, epochs=0).fit(df, y)
+
+
+# ---------------------------------------------------------------------- the user's inputs are not changed
+def test_fit_and_predict_do_not_change_the_dataframe(y, check_only):
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame({"weight": rng.uniform(1, 2, 40), "origin": rng.choice(["1", "2", "3"], 40),
+                       "extra": np.arange(40)})
+    df.loc[df.index[:3], "weight"] = np.nan  # imputed by the spec, must stay NaN here
+    spec = {"features": {"weight": {"missing": "median", "clip": [1.2, 1.8]},
+                         "origin": {"type": "categorical", "categories": [1, 2, 3]}}}
+    before = df.copy(deep=True)
+    spec_before = copy.deepcopy(spec)
+    est = LatticeRegressor(spec, **check_only).fit(df, y)
+    est.predict(df)
+    pd.testing.assert_frame_equal(df, before)
+    assert spec == spec_before and est.get_params()["spec"] is spec
+
+
+def test_fit_does_not_change_numpy_inputs(df, y, check_only):
+    X = df.to_numpy(dtype=float)
+    X_before, y_before = X.copy(), y.copy()
+    sw = np.ones(40)
+    LatticeRegressor(SPEC, **check_only).fit(X, y, sample_weight=sw).predict(X)
+    np.testing.assert_array_equal(X, X_before)
+    np.testing.assert_array_equal(y, y_before)
+    np.testing.assert_array_equal(sw, np.ones(40))
