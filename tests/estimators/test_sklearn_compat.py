@@ -14,7 +14,7 @@ from priorml import LatticeClassifier, LatticeRegressor
 # while each fit stays around a second. model="linear": some checks use 30 features, and
 # a single lattice over 30 features has 2**30 vertices (it runs out of memory).
 REGRESSOR = LatticeRegressor(model="linear", epochs=40, learning_rate=0.05, validation_fraction=0.0)
-CLASSIFIER = LatticeClassifier(model="linear", epochs=5, learning_rate=0.3, validation_fraction=0.0)
+CLASSIFIER = LatticeClassifier(model="linear", epochs=5, batch_size=16, learning_rate=0.3, validation_fraction=0.0)
 
 _COMMON = {
     "check_sample_weight_equivalence_on_dense_data":
