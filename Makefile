@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: demo test test-fast bench clean
+.PHONY: demo test test-all bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,13 +23,14 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 demo: $(VENV)/.installed
 	$(PY) -m priorml.demo
 
-## make test: create .venv if needed, install with dev extras, run the whole suite
+## make test: create .venv if needed, install with dev extras, run the suite (about 15 minutes on
+## 2 cores; tests marked slow are left out: run them with `make test-all`)
 test: $(VENV)/.installed-dev
-	$(PY) -m pytest -q
-
-## quick loop while developing: everything but the slow tests
-test-fast: $(VENV)/.installed-dev
 	$(PY) -m pytest -q -m "not slow"
+
+## everything, including the slow tests (Bayesian sklearn checks, long property runs)
+test-all: $(VENV)/.installed-dev
+	$(PY) -m pytest -q
 
 ## benchmarks (long): see benchmarks/RESULTS.md
 bench: $(VENV)/.installed

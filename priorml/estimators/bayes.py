@@ -359,9 +359,11 @@ def _complete_idata(idata, model, y_model, method):
         idata.add_groups(observed_data=xr.Dataset({"y": ("obs", np.asarray(y_model))}))
     if method != "map" and "log_likelihood" not in idata.groups():
         import pytensor
+        from pytensor.compile.mode import Mode
 
         try:
-            with pytensor.config.change_flags(mode="FAST_COMPILE"):  # evaluated once per draw: no need for C code
+            # evaluated once per draw: skip the costly graph rewrites (the C linker stays, see sampling.sample)
+            with pytensor.config.change_flags(mode=Mode(linker="cvm", optimizer="fast_compile")):
                 pm.compute_log_likelihood(idata, model=model, progressbar=False, extend_inferencedata=True)
         except Exception as exc:  # keep the fit; say what is missing
             import warnings

@@ -410,7 +410,9 @@ def apply_link(eta: np.ndarray, link: dict[str, Any]) -> np.ndarray:
     lo, hi = link.get("lo"), link.get("hi")
     if lo is not None and hi is not None:
         c, s = (lo + hi) / 2, (hi - lo) / 4
-        return lo + (hi - lo) / (1 + np.exp(-(eta - c) / s))
+        from scipy.special import expit  # no overflow warning for draws far beyond a bound
+
+        return lo + (hi - lo) * expit((eta - c) / s)
     if lo is not None:
         return lo + np.logaddexp(0.0, eta - lo)
     if hi is not None:

@@ -53,8 +53,12 @@ def sample(model, *, method: str, sampler: str, draws: int, tune: int, chains: i
         if method == "map":
             import pytensor
 
-            # A few hundred optimizer steps: compiling C code would cost more than it saves.
-            with pytensor.config.change_flags(mode="FAST_COMPILE"), model:
+            from pytensor.compile.mode import Mode
+
+            # A few hundred optimizer steps: graph rewrites would cost more than they save. The C linker stays:
+            # FAST_COMPILE's pure-Python one cannot add more than 32 terms (numpy's ufunc limit), which the
+            # log-density of a model with a dozen features does ("'Scratchpad' object has no attribute 'ufunc'").
+            with pytensor.config.change_flags(mode=Mode(linker="cvm", optimizer="fast_compile")), model:
                 point = pm.find_MAP(progressbar=progressbar, seed=random_state)
             return _point_to_idata(model, point), "map"
         if method == "advi":

@@ -1,0 +1,173 @@
+"""Calibration: known truths are recovered, intervals cover, elicited priors say what was asked.
+
+Simulated data: ``y = 1 + f_x(x) + f_u(u) + N(0, 0.3^2)`` with ``f_x`` an
+increasing logistic curve and ``f_u`` a peak at 0.6, 200 training rows,
+NUTS through nutpie (300 draws, 300 tuning steps, 2 chains).
+
+``shape_functions`` reports each effect centred on the training rows (its
+mean over them is 0 for every draw), so a true curve is compared after
+subtracting its own mean over the training rows.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import norm
+
+import priorml
+from priorml import SamplerWarning
+from priorml.backends.bayes.priors import mass_in_range
+
+from bayes_helpers import prior_model
+
+PRIOR_MC = 4000  # the MC error of a mass is <= 0.008: +-0.02 is 2.5 standard errors
+
+
+def f_x(x):
+    return 2 / (1 + np.exp(-6 * (x - 0.5)))
+
+
+def f_u(u):
+    return -3 * (u - 0.6) ** 2
+
+
+def simulate(n: int, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame({"x": rng.uniform(0, 1, n), "u": rng.uniform(0, 1, n)})
+    return X, 1 + f_x(X["x"].to_numpy()) + f_u(X["u"].to_numpy()) + rng.normal(0, 0.3, n)
+
+
+SPEC = {"features": {"x": {"monotonic": "increasing", "keypoints": 8}, "u": {"unimodal": "peak", "keypoints": 8}},
+        "priors": {"x": {"effect": [1, 3], "prob": 0.8}}}
+
+
+@pytest.fixture(scope="module")
+def train():
+    return simulate(200, 0)
+
+
+@pytest.fixture(scope="module")
+def model(train):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SamplerWarning)  # 300 draws can miss the strict r_hat/ESS thresholds
+        return priorml.BayesianRegressor(SPEC, sampler="nutpie", draws=300, tune=300, chains=2, progressbar=False,
+                                         random_state=0).fit(*train)
+
+
+def test_the_sampler_converged_enough_to_judge_calibration(model):
+    d = model.diagnostics_
+    assert d["r_hat_max"] < 1.05 and d["ess_bulk_min"] > 80 and d["divergences"] <= 5
+
+
+@pytest.mark.parametrize("name, truth", [("x", f_x), ("u", f_u)])
+def test_true_curves_lie_in_the_90_percent_band(model, train, name, truth):
+    X, _ = train
+    band = model.shape_functions(grid=50, prob=0.9)[name]
+    xs = band["x"].to_numpy(dtype=float)
+    centred = truth(xs) - truth(X[name].to_numpy()).mean()  # centred as the model centres its effects
+    inside = (band["lower"] <= centred) & (centred <= band["upper"])
+    assert inside.mean() >= 0.85, band.assign(truth=centred)[~inside]
+    assert (band["upper"] - band["lower"]).mean() < 0.5  # and the band is informative (the effects span 2 and 1.1)
+    # without the centring the same band would miss the truth: the comparison can fail
+    assert np.mean((band["lower"] <= truth(xs)) & (truth(xs) <= band["upper"])) < 0.85
+
+
+def test_predictive_intervals_cover_held_out_points(model):
+    Xt, yt = simulate(2000, 1)
+    for prob, (lo, hi) in ((0.9, (0.85, 0.95)), (0.5, (0.44, 0.56))):
+        iv = model.predict_interval(Xt, prob=prob)
+        cover = np.mean((iv[:, 0] <= yt) & (yt <= iv[:, 1]))
+        assert lo <= cover <= hi, (prob, cover)
+
+
+# ---------------------------------------------------------------------- priors
+def _lognormal(lo, hi, prob):
+    z = norm.ppf((1 + prob) / 2)
+    return {"mu": (math.log(lo) + math.log(hi)) / 2, "sigma": (math.log(hi) - math.log(lo)) / (2 * z)}
+
+
+def _record(model, parameter):
+    (rec,) = [r for r in model.prior_table_ if r["parameter"] == parameter]
+    return rec
+
+
+def _total_effect_draws(mean_at):
+    """Change of the mean function from the smallest to the largest keypoint, per draw."""
+    return mean_at[:, 1] - mean_at[:, 0]
+
+
+def _two_rows(model, X, name):
+    kp = model.schema_[name].keypoints
+    rows = X.iloc[[0, 0]].reset_index(drop=True)
+    rows[name] = [kp[0], kp[-1]]
+    return rows
+
+
+def test_elicited_prior_of_the_fitted_model(model, train):
+    X, _ = train
+    rec = _record(model, "g0_effect_user")
+    assert rec["feature"] == "x" and rec["origin"] == "user" and rec["distribution"] == "LogNormal"
+    assert rec["params"] == pytest.approx(_lognormal(1, 3, 0.8), rel=1e-12)  # target units, never rescaled
+    assert model.schema_.y_scale != pytest.approx(1.0, abs=0.05)  # (so a rescaling would show)
+    assert mass_in_range(rec["distribution"], rec["params"], 1, 3) == pytest.approx(0.8, abs=1e-9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        prior = model.prior_predictive(_two_rows(model, X, "x"), draws=PRIOR_MC, random_state=0)
+    total = _total_effect_draws(prior["mean"])
+    assert np.all(total > 0)  # a monotone increasing effect, in every prior draw
+    assert np.mean((1 <= total) & (total <= 3)) == pytest.approx(0.8, abs=0.02)
+
+
+def test_every_kind_of_user_prior_puts_the_requested_mass_in_range():
+    rng = np.random.default_rng(4)
+    n = 100
+    X = pd.DataFrame({n_: rng.uniform(0, 1, n) for n_ in "abcd"})
+    y = 10 * (X["a"] * -2 + X["b"] + np.sin(3 * X["c"]) + X["d"]).to_numpy() + rng.normal(0, 3, n)
+    spec = {"features": {"a": {"monotonic": "decreasing", "keypoints": 5}, "b": {"monotonic": "increasing", "keypoints": 4},
+                         "c": {"keypoints": 6}, "d": {"monotonic": "increasing", "keypoints": 3}},
+            "priors": {"a": {"effect": [-30, -10], "prob": 0.9}, "b": {"effect": [0, 20], "prob": 0.7},
+                       "c": {"effect": [-10, 20], "prob": 0.8}, "noise": {"scale": 5}, "intercept": {"mean": 3, "sd": 2}}}
+    model = prior_model(spec, X, y, draws=PRIOR_MC)
+    assert model.schema_.y_scale > 5  # far from 1: a rescaled user prior could not pass
+    z = lambda p: norm.ppf((1 + p) / 2)  # noqa: E731
+    expected = {
+        "a": ("g0_effect_user", "LogNormal", _lognormal(10, 30, 0.9), (-30, -10), (10, 30), 0.9),
+        "b": ("g1_effect_user", "HalfNormal", {"sigma": 20 / z(0.7)}, (0, 20), (0, 20), 0.7),
+        "c": ("g2_effect_user", "Normal", {"mu": 5.0, "sigma": 15 / z(0.8)}, (-10, 20), (-10, 20), 0.8),
+    }
+    for name, (param, dist, params, (lo, hi), (mlo, mhi), prob) in expected.items():
+        rec = _record(model, param)
+        assert (rec["feature"], rec["distribution"], rec["origin"]) == (name, dist, "user")
+        assert rec["params"] == pytest.approx(params, rel=1e-12)
+        assert mass_in_range(dist, rec["params"], mlo, mhi) == pytest.approx(prob, abs=1e-9)
+        total = _total_effect_draws(model.predict_draws(_two_rows(model, X, name)))  # target units
+        assert np.mean((lo <= total) & (total <= hi)) == pytest.approx(prob, abs=0.02), name
+    # noise and intercept: recorded as given, and drawn in target units
+    assert _record(model, "noise") | {"note": ""} == {"parameter": "noise", "feature": None, "distribution": "HalfNormal",
+                                                       "params": {"sigma": 5}, "origin": "user", "note": ""}
+    assert _record(model, "intercept")["params"] == {"mu": 3, "sigma": 2}
+    assert _record(model, "intercept")["origin"] == "user"
+    sigma_target = model.program_.draws["sigma"] * model.schema_.y_scale
+    assert np.median(sigma_target) == pytest.approx(5 * norm.ppf(0.75), rel=0.05)
+    b0_target = model.schema_.unscale_y(model.program_.draws["b0"])
+    assert b0_target.mean() == pytest.approx(3, abs=0.12) and b0_target.std() == pytest.approx(2, rel=0.05)
+    # what the user did not state is a weakly informative default, on the standardised scale
+    d = _record(model, "g3_effect")
+    assert (d["feature"], d["distribution"], d["origin"]) == ("d", "LogNormal", "scaled")
+    assert "standardised target" in d["note"]
+    origins = {r["parameter"]: r["origin"] for r in model.prior_table_}
+    assert all(origins[p] == "default" for p in origins if p.endswith("_tau"))
+    assert set(origins.values()) <= {"user", "scaled", "default"}
+
+
+def test_default_priors_are_scaled_or_default(model):
+    by_param = {r["parameter"]: r for r in model.prior_table_}
+    assert by_param["intercept"]["origin"] == "scaled" and by_param["noise"]["origin"] == "scaled"
+    assert by_param["g1_amplitude"]["origin"] == "scaled"  # u: unimodal, no user prior
+    assert by_param["g1_mode"]["origin"] == "default" and by_param["g1_rw_tau"]["origin"] == "default"
+    assert [r["origin"] for r in model.prior_table_ if r["feature"] == "x"] == ["user", "default"]
