@@ -159,3 +159,12 @@ def check_sample_weight(sample_weight: Any, n: int) -> np.ndarray | None:
 def fit_schema(spec: Spec, X: Any, y: np.ndarray) -> tuple[Schema, np.ndarray]:
     schema = Schema.fit(spec, X, y)
     return schema, schema.transform(spec, X)
+
+
+def int_seed(random_state: Any) -> int:
+    """A seed for TensorFlow or PyMC from an int, a RandomState, or None (fresh entropy)."""
+    if random_state is None:
+        return int(np.random.default_rng().integers(2**31 - 1))
+    if isinstance(random_state, (int, np.integer)):
+        return int(random_state)
+    return int(random_state.randint(2**31 - 1))  # a RandomState instance

@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..errors import DataError, Problem
 from ..spec import CategoricalFeature, NumericFeature, Spec
-from ._base import check_fit_input, check_predict_input, encode_classes, fit_schema
+from ._base import int_seed, check_fit_input, check_predict_input, encode_classes, fit_schema
 
 __all__ = ["BayesianRegressor", "BayesianClassifier"]
 
@@ -100,7 +100,7 @@ class _BayesBase(BaseEstimator):
         elif self._task == "regression":
             y_model = schema.scale_y(yv)
         bayes.verify_spec(spec, likelihood)
-        seed = _seed(self.random_state)
+        seed = int_seed(self.random_state)
         terms = bayes.make_terms(spec, schema, Xenc)
         built = bayes.build_model(spec, schema, terms, Xenc, y_model, likelihood=likelihood, smoothness=self.smoothness)
         idata, used = bayes.sample(built.model, method=self.method, sampler=self.sampler, draws=self.draws,
@@ -340,13 +340,6 @@ class BayesianClassifier(ClassifierMixin, _BayesBase):
         positive = self.predict_proba(X)[:, 1] > 0.5  # checks that the model is fitted before classes_ is read
         return self.classes_[positive.astype(int)]
 
-
-def _seed(random_state: Any) -> int:
-    if random_state is None:
-        return int(np.random.default_rng().integers(2**31 - 1))
-    if isinstance(random_state, (int, np.integer)):
-        return int(random_state)
-    return int(random_state.randint(2**31 - 1))
 
 
 def _complete_idata(idata, model, y_model, method):

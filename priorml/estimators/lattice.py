@@ -12,7 +12,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..errors import PriorMLError, Problem, SpecError
 from ..spec import Spec
-from ._base import (check_fit_input, check_predict_input, check_sample_weight, encode_classes, fit_schema)
+from ._base import (int_seed, check_fit_input, check_predict_input, check_sample_weight, encode_classes, fit_schema)
 
 __all__ = ["LatticeRegressor", "LatticeClassifier"]
 
@@ -87,7 +87,7 @@ class _LatticeBase(BaseEstimator):
         sw = check_sample_weight(sample_weight, Xenc.shape[0])
         model_type = self.model if self.model != "auto" else backend.choose_model_type(spec, Xenc.shape[0])
         backend.verify_spec(spec, model_type, self.lattice_size)
-        seed = _int_seed(self.random_state)
+        seed = int_seed(self.random_state)
         plan = backend.plan_model(spec, schema, y_model, model_type=model_type, lattice_size=self.lattice_size,
                                   n_lattices=self.n_lattices, lattice_rank=self.lattice_rank, random_state=seed)
         cfg = backend.TrainConfig(epochs=self.epochs, batch_size=self.batch_size, learning_rate=self.learning_rate,
@@ -288,11 +288,3 @@ class LatticeClassifier(ClassifierMixin, _LatticeBase):
     def predict(self, X: Any) -> np.ndarray:
         positive = self.decision_function(X) > 0  # checks that the model is fitted before classes_ is read
         return self.classes_[positive.astype(int)]
-
-
-def _int_seed(random_state: Any) -> int:
-    if random_state is None:
-        return int(np.random.default_rng().integers(2**31 - 1))
-    if isinstance(random_state, (int, np.integer)):
-        return int(random_state)
-    return int(random_state.randint(2**31 - 1))  # a RandomState instance
