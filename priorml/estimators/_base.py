@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from sklearn.exceptions import DataConversionWarning
 from sklearn.utils.multiclass import type_of_target
+from sklearn.base import BaseEstimator
 from sklearn.utils.validation import _check_feature_names, _check_n_features, check_is_fitted
 
 from ..errors import DataError, Problem, SpecError
@@ -168,3 +169,21 @@ def int_seed(random_state: Any) -> int:
     if isinstance(random_state, (int, np.integer)):
         return int(random_state)
     return int(random_state.randint(2**31 - 1))  # a RandomState instance
+
+
+class SpecEstimator(BaseEstimator):
+    """What every priorml estimator shares beyond scikit-learn's base: tags and saving.
+
+    Subclasses provide ``_get_saved_state()`` / ``_set_saved_state()`` for their backend.
+    """
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False  # missing values are handled per feature by the spec
+        return tags
+
+    def save(self, path) -> None:
+        """Save to a directory (see :mod:`priorml.persistence` for the format; load with :func:`priorml.load`)."""
+        from ..persistence import save
+
+        save(self, path)

@@ -7,18 +7,18 @@ from numbers import Integral, Real
 from typing import Any, Literal
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
+from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..errors import DataError, Problem
 from ..spec import CategoricalFeature, NumericFeature, Spec
-from ._base import int_seed, check_fit_input, check_predict_input, encode_classes, fit_schema
+from ._base import SpecEstimator, int_seed, check_fit_input, check_predict_input, encode_classes, fit_schema
 
 __all__ = ["BayesianRegressor", "BayesianClassifier"]
 
 
-class _BayesBase(BaseEstimator):
+class _BayesBase(SpecEstimator):
     _task = "regression"
 
     _parameter_constraints: dict = {
@@ -64,11 +64,6 @@ class _BayesBase(BaseEstimator):
         self.device = device
         self.random_state = random_state
         self.progressbar = progressbar
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
-        return tags
 
     # ------------------------------------------------------------------ fit
     def _resolved_likelihood(self) -> str:
@@ -226,13 +221,6 @@ class _BayesBase(BaseEstimator):
 
     def _effect_scale(self) -> float:
         return self.schema_.y_scale if self.likelihood_ in ("gaussian", "student_t") else 1.0
-
-    def save(self, path) -> None:
-        """Save to a directory (see :mod:`priorml.persistence`); the InferenceData is not saved,
-        the posterior draws that predictions need are."""
-        from ..persistence import save
-
-        save(self, path)
 
     def _get_saved_state(self):
         meta, arrays = self.program_.to_state()

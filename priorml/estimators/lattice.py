@@ -7,17 +7,17 @@ from numbers import Integral, Real
 from typing import Any, Literal
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
+from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..errors import PriorMLError, Problem, SpecError
 from ..spec import Spec
-from ._base import (int_seed, check_fit_input, check_predict_input, check_sample_weight, encode_classes, fit_schema)
+from ._base import (SpecEstimator, int_seed, check_fit_input, check_predict_input, check_sample_weight, encode_classes, fit_schema)
 
 __all__ = ["LatticeRegressor", "LatticeClassifier"]
 
 
-class _LatticeBase(BaseEstimator):
+class _LatticeBase(SpecEstimator):
     _task: str = "regression"
 
     _parameter_constraints: dict = {
@@ -66,12 +66,6 @@ class _LatticeBase(BaseEstimator):
         self.refit = refit
         self.random_state = random_state
         self.verbose = verbose
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
-        tags.non_deterministic = False
-        return tags
 
     # ------------------------------------------------------------------ fit
     def _fit(self, X: Any, y: Any, sample_weight: Any = None) -> "_LatticeBase":
@@ -156,12 +150,6 @@ class _LatticeBase(BaseEstimator):
         sb = (self.program_.head(rows[1][0]) - self.program_.head(rows[1][1]))[ok] / rows[1][2][ok]
         viol = float(np.max(sb - sa)) * h if ok.any() else 0.0
         return int(4 * len(C)), np.array([viol]), f"calibrated inputs of {len(C)} rows, step {h:.3g}"
-
-    def save(self, path) -> None:
-        """Save to a directory (see :mod:`priorml.persistence` for the format, :func:`priorml.load`)."""
-        from ..persistence import save
-
-        save(self, path)
 
     def _get_saved_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         prog = self.program_
