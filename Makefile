@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: demo test test-all bench clean
+.PHONY: demo test test-all bench clean chromium
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -25,15 +25,30 @@ demo: $(VENV)/.installed
 
 ## make test: create .venv if needed, install with dev extras, run the suite (about 15 minutes on
 ## 2 cores; tests marked slow are left out: run them with `make test-all`)
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev chromium
 	$(PY) -m pytest -q -m "not slow"
+
+## headless Chromium for the report's browser test: installed with apt when missing and apt is
+## usable (root, or passwordless sudo); otherwise that one test skips and says why
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO=none; fi; \
+	    if [ "$$SUDO" != none ]; then \
+	      echo "installing chromium (apt) for the report's browser test"; \
+	      $$SUDO apt-get update -qq >/dev/null 2>&1 || true; \
+	      DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null 2>&1 \
+	        || echo "warning: apt could not install chromium; the browser test will skip"; \
+	    else echo "note: no root/sudo for apt; the browser test will skip"; fi; \
+	  else echo "note: no apt-get; the browser test will skip"; fi; }
 
 ## everything, including the slow tests (Bayesian sklearn checks, long property runs)
 test-all: $(VENV)/.installed-dev
 	$(PY) -m pytest -q
 
 ## benchmarks (long): see benchmarks/RESULTS.md
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-dev
+	$(PY) -m pip install --quiet -e ".[bench]" || echo "pyGAM did not install: the suite runs without it"
 	$(PY) benchmarks/run_published_splits.py
 
 clean:

@@ -28,6 +28,14 @@ _LAZY = {
     "certify": "priorml.audit.certify",
     "Certificate": "priorml.audit.certify",
     "load": "priorml.persistence",
+    "compare": "priorml.audit.compare",
+    "Comparison": "priorml.audit.compare",
+    "learning_curve": "priorml.audit.compare",
+    "LearningCurve": "priorml.audit.compare",
+    "check_assumptions": "priorml.audit.assumptions",
+    "AssumptionReport": "priorml.audit.assumptions",
+    "DriftMonitor": "priorml.audit.drift",
+    "DriftStatus": "priorml.audit.drift",
     "datasets": "priorml.datasets",
 }
 
