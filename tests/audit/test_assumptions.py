@@ -1,0 +1,412 @@
+"""check_assumptions on planted truths: every verdict is checked against data whose truth is known.
+
+The planted cases are the ones a naive check gets wrong (a correlated pair whose marginal
+correlation points the wrong way) or that must not raise alarms (pure noise, constraints that
+hold). Seeds are fixed; the calibration tests check p-value error rates over many seeds against
+binomial bounds, so a method that is anti-conservative fails them.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import priorml
+from priorml.audit.assumptions import VERDICTS, check_assumptions
+from priorml.errors import DataError, SpecError
+
+FAST = {"n_bootstrap": 300, "cv": 3}
+
+
+def correlated_pair(seed: int = 0, n: int = 400):
+    """x1, x2 with correlation about 0.9; y = 2 x1 - x2 + noise."""
+    rng = np.random.default_rng(seed)
+    z = rng.normal(size=(n, 2))
+    x1 = z[:, 0]
+    x2 = 0.9 * x1 + np.sqrt(1 - 0.81) * z[:, 1]
+    y = 2 * x1 - x2 + rng.normal(0, 1.0, n)
+    return pd.DataFrame({"x1": x1, "x2": x2}), y
+
+
+def verdicts(report) -> dict[tuple[str, str], str]:
+    return {(r["feature"], r["constraint"]): r["verdict"] for r in report.table.to_dict("records")}
+
+
+# ---------------------------------------------------------------------- (a) correlated features
+def test_correlated_pair_true_directions_supported():
+    X, y = correlated_pair()
+    assert np.corrcoef(X["x1"], X["x2"])[0, 1] > 0.85
+    spec = {"features": {"x1": {"monotonic": "increasing"}, "x2": {"monotonic": "decreasing"}}}
+    r = check_assumptions(spec, X, y, **FAST)
+    assert verdicts(r) == {("x1", "monotonic"): "supported", ("x2", "monotonic"): "supported"}
+    assert r.contradicted == []
+
+
+def test_correlated_pair_wrong_direction_contradicted_although_marginally_true():
+    X, y = correlated_pair()
+    # The trap: on its own, x2 rises with y (through x1), so a one-feature check would call it increasing.
+    assert stats.linregress(X["x2"], y).slope > 0.5
+    spec = {"features": {"x1": {"monotonic": "increasing"}, "x2": {"monotonic": "increasing"}}}
+    r = check_assumptions(spec, X, y, **FAST)
+    v = verdicts(r)
+    assert v[("x2", "monotonic")] == "contradicted"
+    assert v[("x1", "monotonic")] == "supported"
+    row = r.contradicted[0]
+    assert row["feature"] == "x2" and row["p_adjusted"] < 0.05 and row["cost"] > 0
+    # The adjusted effect in the evidence has the true sign (y falls by about 1 per unit of x2).
+    assert "changes by -" in row["evidence"]
+
+
+# ---------------------------------------------------------------------- (b) no evidence
+def test_pure_noise_feature_is_no_evidence():
+    rng = np.random.default_rng(1)
+    n = 300
+    X = pd.DataFrame({"signal": rng.uniform(0, 1, n), "noise": rng.uniform(0, 1, n)})
+    y = 3 * X["signal"].to_numpy() + rng.normal(0, 0.5, n)
+    for direction in ("increasing", "decreasing"):
+        spec = {"features": {"signal": {"monotonic": "increasing"}, "noise": {"monotonic": direction}}}
+        r = check_assumptions(spec, X, y, **FAST)
+        assert verdicts(r)[("noise", "monotonic")] == "no evidence"
+        assert verdicts(r)[("signal", "monotonic")] == "supported"
+
+
+# ---------------------------------------------------------------------- (c) shapes
+@pytest.fixture(scope="module")
+def curved():
+    rng = np.random.default_rng(2)
+    n = 300
+    X = pd.DataFrame({"c": rng.uniform(-1, 1, n), "a": rng.uniform(0, 1, n)})
+    y = -2 * X["c"].to_numpy() ** 2 + X["a"].to_numpy() + rng.normal(0, 0.4, n)
+    return X, y
+
+
+def test_concave_effect_declared_convex_is_contradicted(curved):
+    X, y = curved
+    r = check_assumptions({"features": {"c": {"shape": "convex"}, "a": {}}}, X, y, **FAST)
+    assert verdicts(r) == {("c", "convex"): "contradicted"}
+    r = check_assumptions({"features": {"c": {"shape": "concave"}, "a": {}}}, X, y, **FAST)
+    assert verdicts(r) == {("c", "concave"): "supported"}
+
+
+def test_unimodal_peak_supported_valley_contradicted(curved):
+    X, y = curved
+    r = check_assumptions({"features": {"c": {"unimodal": "peak"}, "a": {"unimodal": "peak"}}}, X, y, **FAST)
+    v = verdicts(r)
+    assert v[("c", "unimodal")] == "supported"
+    assert v[("a", "unimodal")] == "no evidence"  # monotone: consistent with a peak at the end, but no peak
+    r = check_assumptions({"features": {"c": {"unimodal": "valley"}, "a": {}}}, X, y, **FAST)
+    assert verdicts(r)[("c", "unimodal")] == "contradicted"
+
+
+def test_linear_effect_declared_convex_is_no_evidence():
+    rng = np.random.default_rng(3)
+    n = 300
+    X = pd.DataFrame({"x": rng.uniform(0, 1, n)})
+    y = 2 * X["x"].to_numpy() + rng.normal(0, 0.3, n)
+    r = check_assumptions({"features": {"x": {"monotonic": "increasing", "shape": "convex"}}}, X, y, **FAST)
+    assert verdicts(r) == {("x", "monotonic"): "supported", ("x", "convex"): "no evidence"}
+
+
+# ---------------------------------------------------------------------- (d) categorical orders
+@pytest.fixture(scope="module")
+def grades():
+    rng = np.random.default_rng(4)
+    n = 300
+    X = pd.DataFrame({"grade": rng.choice(["low", "mid", "high"], n), "x": rng.uniform(0, 1, n)})
+    level = X["grade"].map({"low": 1.0, "mid": 0.5, "high": 0.0}).to_numpy()  # reversed
+    y = level + X["x"].to_numpy() + rng.normal(0, 0.3, n)
+    return X, y
+
+
+def test_categorical_order_reversed_in_data_is_contradicted(grades):
+    X, y = grades
+    spec = {"features": {"grade": {"type": "categorical", "order": ["low", "mid", "high"]}, "x": {}}}
+    r = check_assumptions(spec, X, y, **FAST)
+    assert verdicts(r) == {("grade", "order"): "contradicted"}
+    spec = {"features": {"grade": {"type": "categorical", "order": [["high", "mid"], ["high", "low"]]}, "x": {}}}
+    assert verdicts(check_assumptions(spec, X, y, **FAST)) == {("grade", "order"): "supported"}
+
+
+def test_category_never_seen_cannot_be_tested(grades):
+    X, y = grades
+    spec = {"features": {"grade": {"type": "categorical", "categories": ["low", "mid", "high", "top"],
+                                   "order": ["high", "top"]}, "x": {}}}
+    r = check_assumptions(spec, X, y, **FAST)
+    row = r.table.iloc[0]
+    assert row["verdict"] == "no evidence" and np.isnan(row["p_value"])
+    assert "top" in row["evidence"] and "never occur" in row["evidence"]
+    # A chain with one unseen level still tests the pairs it can.
+    spec["features"]["grade"]["order"] = ["high", "mid", "low", "top"]
+    row = check_assumptions(spec, X, y, **FAST).table.iloc[0]
+    assert row["verdict"] == "supported" and "top" in row["evidence"]
+
+
+# ---------------------------------------------------------------------- (e) classification
+def test_classification_with_string_labels():
+    rng = np.random.default_rng(5)
+    n = 600
+    X = pd.DataFrame({"a": rng.uniform(0, 1, n), "b": rng.uniform(0, 1, n),
+                      "g": rng.choice(["x", "y", "z"], n)})
+    eta = 4 * (X["a"] - 0.5) - 4 * (X["b"] - 0.5) + X["g"].map({"x": -1.0, "y": 0.0, "z": 1.0})
+    y = np.where(rng.uniform(size=n) < 1 / (1 + np.exp(-eta)), "sick", "healthy")
+    spec = {"task": "classification",
+            "features": {"a": {"monotonic": "increasing"}, "b": {"monotonic": "increasing"},
+                         "g": {"type": "categorical", "order": ["x", "y", "z"]}}}
+    r = check_assumptions(spec, X, y, **FAST)
+    assert verdicts(r) == {("a", "monotonic"): "supported", ("b", "monotonic"): "contradicted",
+                           ("g", "order"): "supported"}
+    assert r.task == "classification" and "log-odds of 'sick'" in r.method["scale"]
+    assert "log-loss" in r.table.iloc[0]["evidence"]
+
+
+# ---------------------------------------------------------------------- (f) output bounds
+def test_output_bounds_violated_and_respected():
+    rng = np.random.default_rng(6)
+    n = 200
+    X = pd.DataFrame({"x": rng.uniform(0, 1, n)})
+    y = 2 * X["x"].to_numpy() + rng.normal(0, 0.3, n)
+    r = check_assumptions({"features": {"x": {}}, "output": {"min": 0}}, X, y, **FAST)
+    row = r.table.iloc[0]
+    below = int(np.sum(y < 0))
+    assert below > 0 and row["constraint"] == "output" and row["verdict"] == "contradicted"
+    assert f"{below} of {n} targets lie below the lower bound 0" in row["evidence"]
+    assert np.isnan(row["p_value"])
+    r = check_assumptions({"features": {"x": {}}, "output": {"min": float(y.min()), "max": float(y.max()) + 1}},
+                          X, y, **FAST)
+    assert r.table.iloc[0]["verdict"] == "supported"
+
+
+# ---------------------------------------------------------------------- interactions
+@pytest.fixture(scope="module")
+def trusting():
+    rng = np.random.default_rng(7)
+    n = 400
+    X = pd.DataFrame({"a": rng.uniform(0, 1, n), "b": rng.uniform(0, 1, n), "c": rng.uniform(0, 1, n)})
+    y = X["a"] * (1 + 2 * X["b"]) + 0.5 * X["c"] + rng.normal(0, 0.3, n)  # a's slope grows with b; a over c
+    mono = {"monotonic": "increasing"}
+    return X, y.to_numpy(), {"a": mono, "b": mono, "c": mono}
+
+
+@pytest.mark.parametrize("kind", ["edgeworth", "trapezoid"])
+def test_trust_direction(trusting, kind):
+    X, y, feats = trusting
+    for direction, expected in (("positive", "supported"), ("negative", "contradicted")):
+        spec = {"features": feats, "interactions": [{"trust": kind, "feature": "a", "by": "b", "direction": direction}]}
+        r = check_assumptions(spec, X, y, **FAST)
+        assert verdicts(r)[("a | b", "trust")] == expected, (kind, direction)
+
+
+@pytest.mark.parametrize("kind", ["range", "monotonic"])
+def test_dominance(trusting, kind):
+    X, y, feats = trusting
+    r = check_assumptions({"features": feats, "interactions": [{"dominance": kind, "feature": "a", "over": "c"}]},
+                          X, y, **FAST)
+    assert verdicts(r)[("a > c", "dominance")] != "contradicted"
+    r = check_assumptions({"features": feats, "interactions": [{"dominance": kind, "feature": "c", "over": "a"}]},
+                          X, y, **FAST)
+    assert verdicts(r)[("c > a", "dominance")] == "contradicted"
+
+
+def test_monotone_feature_in_trust_is_checked_at_every_value_of_the_partner():
+    rng = np.random.default_rng(8)
+    n = 500
+    X = pd.DataFrame({"a": rng.uniform(0, 1, n), "b": rng.uniform(0, 1, n)})
+    # On average over b, y rises with a; but for b < 0.3 it falls with a.
+    y = X["a"] * (X["b"] - 0.3) * 4 + rng.normal(0, 0.2, n)
+    spec = {"features": {"a": {"monotonic": "increasing"}, "b": {}},
+            "interactions": [{"trust": "edgeworth", "feature": "a", "by": "b"}]}
+    r = check_assumptions(spec, X, y, **FAST)
+    assert verdicts(r)[("a", "monotonic")] == "contradicted"
+    assert verdicts(r)[("a | b", "trust")] == "supported"
+
+
+# ---------------------------------------------------------------------- false positives and calibration
+def test_true_constraints_are_never_contradicted_over_seeds():
+    spec = {"features": {"a": {"monotonic": "increasing", "shape": "concave"}, "b": {"monotonic": "decreasing"},
+                         "c": {"unimodal": "valley"}, "g": {"type": "categorical", "order": ["lo", "mid", "hi"]},
+                         "flat": {"monotonic": "increasing"}},
+            "output": {"min": -50}}
+    seen = []
+    for seed in range(5):
+        rng = np.random.default_rng(100 + seed)
+        n = 250
+        X = pd.DataFrame({"a": rng.uniform(0, 1, n), "b": rng.normal(size=n), "c": rng.uniform(-1, 1, n),
+                          "g": rng.choice(["lo", "mid", "hi"], n), "flat": rng.uniform(size=n)})
+        y = (np.sqrt(X["a"]) * 2 - X["b"] + X["c"] ** 2 + X["g"].map({"lo": 0, "mid": 0.5, "hi": 1.0})
+             + rng.normal(0, 0.5, n))
+        r = check_assumptions(spec, X, y.to_numpy(), random_state=seed, **FAST)
+        assert r.contradicted == [], r
+        seen += r.table["verdict"].tolist()
+    assert seen.count("supported") >= 0.6 * len(seen)  # and the checks are not trivially silent
+
+
+def test_p_value_calibrated_at_the_boundary_of_the_constraint():
+    """At a flat effect (the least favourable point of 'increasing') and a straight line (that of
+    'convex'), P(p <= u) = u for u below the atom at p = 1: the numbers of rejections at levels
+    0.2 and 0.4 over 80 data sets stay within the central 99% of their binomial distributions
+    (too many: anti-conservative; too few: a test that wastes its power)."""
+    reps, levels = 80, np.array([0.2, 0.4])
+    rejections = np.zeros((2, len(levels)))
+    for seed in range(reps):
+        rng = np.random.default_rng(1000 + seed)
+        n = 100
+        X = pd.DataFrame({"flat": rng.uniform(0, 1, n), "line": rng.normal(size=n)})
+        y = 1.5 * X["line"].to_numpy() + rng.normal(size=n)
+        spec = {"features": {"flat": {"monotonic": "increasing"}, "line": {"shape": "convex"}}}
+        r = check_assumptions(spec, X, y, n_bootstrap=200, cv=2, random_state=seed)
+        rejections += r.table["p_value"].to_numpy(float)[:, None] < levels[None, :]
+    low, high = stats.binom.ppf(0.005, reps, levels), stats.binom.ppf(0.995, reps, levels)
+    assert np.all((rejections >= low) & (rejections <= high)), (rejections, low, high)
+
+
+# ---------------------------------------------------------------------- (g) the report object
+@pytest.fixture(scope="module")
+def report(grades):
+    X, y = grades
+    spec = {"features": {"grade": {"type": "categorical", "order": ["low", "mid", "high"]},
+                         "x": {"monotonic": "increasing", "shape": "convex"}}, "output": {"max": 100}}
+    return check_assumptions(spec, X, y, **FAST)
+
+
+def test_table_columns_and_vocabulary(report):
+    t = report.table
+    for col in ("feature", "constraint", "verdict", "evidence", "p_value", "cost"):
+        assert col in t.columns
+    assert set(t["verdict"]) <= set(VERDICTS)
+    assert list(t["constraint"]) == ["order", "monotonic", "convex", "output"]
+    assert t["evidence"].map(lambda s: isinstance(s, str) and len(s) > 20 and any(ch.isdigit() for ch in s)).all()
+    tested = t[t["constraint"] != "output"]
+    assert tested["p_value"].between(0, 1).all() and tested["p_adjusted"].ge(tested["p_value"]).all()
+    assert report.alpha == 0.05
+    assert all(r["verdict"] == "contradicted" for r in report.contradicted)
+    text = str(report)
+    assert "grade" in text and "contradicted" in text and text == repr(report)
+
+
+def test_effects_curves(report):
+    assert set(report.effects) == {"grade", "x"}
+    for name, df in report.effects.items():
+        assert {"x", "effect", "lower", "upper", "constrained"} <= set(df.columns)
+        assert (df["lower"] <= df["effect"] + 1e-9).all() and (df["effect"] <= df["upper"] + 1e-9).all()
+    x = report.effects["x"]
+    assert x["x"].is_monotonic_increasing and np.all(np.diff(x["constrained"]) >= -1e-9)
+    assert list(report.effects["grade"]["x"]) == ["low", "mid", "high"]
+
+
+def test_to_dict_is_json(report):
+    d = report.to_dict()
+    text = json.dumps(d, allow_nan=False)
+    back = json.loads(text)
+    assert back["rows"][0]["feature"] == "grade" and back["rows"][-1]["p_value"] is None
+    assert set(back["effects"]) == {"grade", "x"}
+
+
+def test_plot_returns_figure(report):
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    fig = report.plot()
+    assert isinstance(fig, Figure) and len(fig.axes) == 2
+    fig2, axes = Figure(), None
+    axes = [fig2.add_subplot(1, 2, i + 1) for i in range(2)]
+    assert report.plot(ax=axes) is fig2
+    with pytest.raises(SpecError, match="features"):
+        report.plot(features=["nope"])
+    assert matplotlib.get_backend() is not None
+
+
+def test_deterministic_and_independent_of_n_jobs(grades):
+    import joblib
+
+    X, y = grades
+    spec = {"features": {"grade": {"type": "categorical", "order": ["high", "mid", "low"]},
+                         "x": {"monotonic": "increasing"}}}
+    a = check_assumptions(spec, X, y, **FAST, random_state=3)
+    with joblib.parallel_config(backend="threading"):  # the same tasks, run concurrently (no process start-up)
+        b = check_assumptions(spec, X, y, **FAST, random_state=3, n_jobs=2)
+    pd.testing.assert_frame_equal(a.table, b.table)
+    for name in a.effects:
+        pd.testing.assert_frame_equal(a.effects[name], b.effects[name])
+    assert a.to_dict() == b.to_dict()
+
+
+def test_progress_bar_and_splitter(grades, capsys):
+    from sklearn.model_selection import KFold
+
+    X, y = grades
+    spec = {"features": {"grade": {"type": "categorical", "order": ["high", "mid", "low"]}, "x": {}}}
+    r = check_assumptions(spec, X, y, n_bootstrap=200, cv=KFold(4), progress=True)
+    assert "assumption checks" in capsys.readouterr().err
+    assert r.method["folds"] == 4 and "4-fold" in r.table.iloc[0]["evidence"]
+
+
+def test_inputs_not_modified_and_arrays_accepted(grades):
+    X, y = grades
+    X0, y0 = X.copy(), y.copy()
+    spec = priorml.Spec.from_dict({"features": {"x": {"monotonic": "increasing"}, "grade": {"type": "categorical"}}})
+    r = check_assumptions(spec, X, y, **FAST)
+    pd.testing.assert_frame_equal(X, X0)
+    np.testing.assert_array_equal(y, y0)
+    arr = check_assumptions(spec, X[["x", "grade"]].to_numpy(dtype=object), list(y), **FAST)
+    pd.testing.assert_frame_equal(r.table, arr.table)
+
+
+def test_spec_from_yaml_path_and_small_window(tmp_path):
+    rng = np.random.default_rng(9)
+    n = 100  # a drift-monitor window
+    X = pd.DataFrame({f"x{i}": rng.uniform(size=n) for i in range(6)})
+    y = X.to_numpy() @ np.arange(6) + rng.normal(0, 0.5, n)
+    path = tmp_path / "spec.yaml"
+    path.write_text("features:\n" + "".join(f"  x{i}: {{monotonic: increasing}}\n" for i in range(6)))
+    r = check_assumptions(str(path), X, y, alpha=0.01, random_state=1)
+    assert len(r.table) == 6 and r.table["p_value"].notna().all()
+    assert r.table.loc[r.table["feature"] == "x5", "verdict"].item() == "supported"
+    assert r.contradicted == []
+
+
+def test_untestable_constraints_say_why():
+    rng = np.random.default_rng(10)
+    n = 80
+    X = pd.DataFrame({"const": np.ones(n), "two": rng.integers(0, 2, n), "x": rng.uniform(size=n)})
+    y = X["x"].to_numpy() + rng.normal(0, 0.1, n)
+    spec = {"features": {"const": {"monotonic": "increasing"}, "two": {"shape": "convex"}, "x": {}}}
+    r = check_assumptions(spec, X, y, **FAST)
+    assert list(r.table["verdict"]) == ["no evidence", "no evidence"]
+    assert "single value" in r.table.iloc[0]["evidence"] and "2 distinct values" in r.table.iloc[1]["evidence"]
+
+
+def test_no_constraints_gives_an_empty_table():
+    X, y = correlated_pair(n=60)
+    r = check_assumptions({"features": {"x1": {}, "x2": {}}}, X, y, **FAST)
+    assert r.table.empty and list(r.table.columns)[:4] == ["feature", "constraint", "statement", "verdict"]
+    assert set(r.effects) == {"x1", "x2"} and "nothing to check" in str(r)
+
+
+# ---------------------------------------------------------------------- bad input
+@pytest.mark.parametrize("kwargs, name", [
+    ({"alpha": 1.5}, "alpha"), ({"alpha": "0.05"}, "alpha"), ({"alpha": 0}, "alpha"),
+    ({"n_bootstrap": 10}, "n_bootstrap"), ({"cv": 1}, "cv"), ({"cv": "five"}, "cv"),
+    ({"random_state": None}, "random_state"), ({"n_jobs": 0}, "n_jobs"), ({"progress": "yes"}, "progress"),
+])
+def test_bad_arguments(kwargs, name):
+    X, y = correlated_pair(n=50)
+    with pytest.raises(SpecError, match=name):
+        check_assumptions({"features": {"x1": {"monotonic": 1}}}, X, y, **kwargs)
+
+
+def test_bad_data_and_spec():
+    X, y = correlated_pair(n=50)
+    with pytest.raises(DataError, match="'x3'"):
+        check_assumptions({"features": {"x1": {}, "x3": {"monotonic": 1}}}, X, y)
+    with pytest.raises(DataError, match="y"):
+        check_assumptions({"features": {"x1": {"monotonic": 1}}}, X, y[:-1])
+    with pytest.raises(SpecError, match="spec"):
+        check_assumptions(42, X, y)
+    with pytest.raises(SpecError, match="monotonic"):
+        check_assumptions({"features": {"x1": {"monotonic": "upwards"}}}, X, y)
+    with pytest.raises(DataError, match="class"):
+        check_assumptions({"task": "classification", "features": {"x1": {}}}, X, np.r_[np.zeros(49), 1])
