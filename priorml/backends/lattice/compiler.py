@@ -303,6 +303,13 @@ def build_calibrator(f, fs, inp, lo: float, hi: float, j: int, spec: Spec, plan:
         )
         return peak(pos)
     mono = f.monotonic or (1 if j in forced_increasing(spec) else 0)
+    if not mono and plan.model_type == "linear" and not (plan.out_min is not None and plan.out_max is not None):
+        # In a calibrated linear model a non-monotone calibrator needs no output range: its linear
+        # weight is free and no lattice reads it. Bounding it to [0, 1] made the projection pin its
+        # output at a bound while the weight had to grow to compensate, which Adam does very slowly
+        # (an additive sine effect stayed flat over half its range). Two-sided output bounds still
+        # need [0, 1] (normalised weights keep the prediction inside the bounds).
+        lo = hi = None
     if f.shape and not mono:
         # TFL projects convexity exactly only together with monotonicity (with bounds and no
         # monotonicity it is approximate). A convex piecewise-linear curve is the sum of an increasing

@@ -1,0 +1,151 @@
+"""Each feature's learned effect, with the data behind it, for the report.
+
+For every feature the effect is the partial dependence of the prediction on
+that feature (the average prediction over reference rows of ``X`` with the
+feature set to each grid value), centred to mean zero over the data. For a
+Bayesian fit the curve is the posterior mean of the feature's additive term
+with its credible band (:meth:`BayesianRegressor.shape_functions`), which
+for an additive model equals the partial dependence up to a constant.
+
+Regression effects come with partial residuals ``y - prediction + effect(x)``,
+which scatter around the curve where the model fits the data; classifier
+effects are on the log-odds scale and come with the data distribution only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["feature_effects"]
+
+GRID = 40
+MAX_REF_ROWS = 200
+MAX_POINTS = 2000
+
+
+def _score(model: Any, X: Any) -> np.ndarray:
+    """What effects are drawn on: predictions for regressors, log-odds for classifiers."""
+    if hasattr(model, "classes_"):
+        if hasattr(model, "decision_function"):
+            return np.asarray(model.decision_function(X), dtype=float)
+        p = np.clip(np.asarray(model.predict_proba(X), dtype=float)[:, 1], 1e-12, 1 - 1e-12)
+        return np.log(p / (1 - p))
+    return np.asarray(model.predict(X), dtype=float)
+
+
+def _as_frame(spec: Any, X: Any):
+    import pandas as pd
+
+    names = list(spec.feature_names)
+    if hasattr(X, "columns"):
+        return X[names].reset_index(drop=True)
+    return pd.DataFrame(np.asarray(X, dtype=object), columns=names)
+
+
+def _partial_dependence(model: Any, ref: Any, name: str, values: np.ndarray) -> np.ndarray:
+    n = len(ref)
+    rep = ref.loc[ref.index.repeat(len(values))].reset_index(drop=True)
+    rep[name] = np.tile(np.asarray(values, dtype=object), n)
+    return _score(model, rep).reshape(n, len(values)).mean(axis=0)
+
+
+def _numeric_values(col: Any) -> np.ndarray:
+    import pandas as pd
+
+    return pd.to_numeric(pd.Series(np.asarray(col, dtype=object)), errors="coerce").to_numpy(dtype=float)
+
+
+def feature_effects(model: Any, X: Any, y: Any = None, *, prob: float = 0.9, random_state: int = 0) -> dict[str, dict]:
+    """The learned effect of each feature of a fitted priorml model.
+
+    Parameters
+    ----------
+    model : fitted priorml estimator
+        Lattice or Bayesian, regressor or classifier.
+    X : DataFrame or array
+        The rows the effects are averaged over and drawn with.
+    y : array or None
+        Targets of ``X``; regression effects then carry partial residuals.
+    prob : float
+        Mass of the credible band (Bayesian fits).
+    random_state : int
+        Seed for choosing reference rows and the points drawn.
+
+    Returns
+    -------
+    dict
+        ``feature -> {"kind", "scale", "x", "effect", "lower", "upper",
+        "data_x", "partial_residual", "counts"}``; plain lists (JSON-ready),
+        ``lower``/``upper`` are ``None`` without a band, ``partial_residual``
+        is ``None`` for classifiers, ``counts`` is the number of rows per
+        category (categorical features) or ``None``.
+    """
+    spec = model.spec_
+    rng = np.random.default_rng(random_state)
+    frame = _as_frame(spec, X)
+    ref = frame if len(frame) <= MAX_REF_ROWS else frame.iloc[np.sort(rng.choice(len(frame), MAX_REF_ROWS, replace=False))]
+    ref = ref.reset_index(drop=True)
+    clf = hasattr(model, "classes_")
+    pred = _score(model, frame)
+    resid = None
+    if y is not None and not clf:
+        resid = np.asarray(y, dtype=float) - pred
+    show = np.arange(len(frame)) if len(frame) <= MAX_POINTS else np.sort(rng.choice(len(frame), MAX_POINTS, replace=False))
+    bands = model.shape_functions(grid=GRID, prob=prob) if hasattr(model, "shape_functions") else {}
+    target = spec.target or "prediction"
+    scale = f"log-odds of {target}" if clf else target
+    out: dict[str, dict] = {}
+    for f in spec.features:
+        fs = model.schema_[f.name]
+        col = frame[f.name].to_numpy()
+        if fs.kind == "numeric":
+            kp = np.asarray(fs.keypoints, dtype=float)
+            if f.name in bands:
+                band = bands[f.name]
+                grid = band["x"].to_numpy(dtype=float)
+                effect, lower, upper = (band[k].to_numpy(dtype=float) for k in ("mean", "lower", "upper"))
+            else:
+                grid = np.unique(np.concatenate([np.linspace(kp[0], kp[-1], GRID), kp]))
+                effect, lower, upper = _partial_dependence(model, ref, f.name, grid), None, None
+            xv = _numeric_values(col)
+            ok = np.isfinite(xv)
+            at_data = np.interp(np.clip(xv[ok], grid[0], grid[-1]), grid, effect)
+            shift = float(at_data.mean()) if at_data.size else float(effect.mean())
+            effect = effect - shift
+            if lower is not None:
+                lower, upper = lower - shift, upper - shift
+            on_data = np.full(len(xv), np.nan)
+            on_data[ok] = at_data - shift
+            entry = {"kind": "numeric", "scale": scale, "x": grid.tolist(), "effect": effect.tolist(),
+                     "lower": None if lower is None else lower.tolist(), "upper": None if upper is None else upper.tolist(),
+                     "data_x": [float(v) if np.isfinite(v) else None for v in xv[show]], "counts": None,
+                     "partial_residual": None}
+            if resid is not None:
+                pr = resid + on_data
+                entry["partial_residual"] = [float(v) if np.isfinite(v) else None for v in pr[show]]
+        else:
+            cats = list(fs.categories)
+            if f.name in bands:
+                band = bands[f.name].iloc[:len(cats)]
+                effect, lower, upper = (band[k].to_numpy(dtype=float) for k in ("mean", "lower", "upper"))
+            else:
+                effect, lower, upper = _partial_dependence(model, ref, f.name, np.array(cats, dtype=object)), None, None
+            keys = [str(c) for c in cats]
+            text = np.array([str(v) for v in col], dtype=object)
+            counts = np.array([int(np.sum(text == k)) for k in keys])
+            shift = float(np.average(effect, weights=counts)) if counts.sum() else float(effect.mean())
+            effect = effect - shift
+            if lower is not None:
+                lower, upper = lower - shift, upper - shift
+            index = {k: i for i, k in enumerate(keys)}
+            on_data = np.array([effect[index[t]] if t in index else np.nan for t in text])
+            entry = {"kind": "categorical", "scale": scale, "x": keys, "effect": effect.tolist(),
+                     "lower": None if lower is None else lower.tolist(), "upper": None if upper is None else upper.tolist(),
+                     "data_x": [str(t) for t in text[show]], "counts": counts.tolist(), "partial_residual": None}
+            if resid is not None:
+                pr = resid + on_data
+                entry["partial_residual"] = [float(v) if np.isfinite(v) else None for v in pr[show]]
+        out[f.name] = entry
+    return out

@@ -1,0 +1,281 @@
+"""The ``priorml`` command line: exit codes, messages on bad input, JSON output, files written.
+
+Commands run in-process through ``priorml.cli.main`` (one TensorFlow import for
+the whole module); one test runs the installed ``priorml`` entry point in a
+subprocess. Models are calibrated-linear lattices trained for 20 epochs on
+120 rows, so a fit takes a few seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from priorml.cli import main
+
+FAST = ["--model", "linear", "--epochs", "20", "--quiet"]
+SPEC = """\
+name: toy
+target: y
+features:
+  a: {monotonic: increasing}
+  b: {monotonic: decreasing}
+  g: {type: categorical, order: [lo, mid, hi]}
+"""
+
+
+def _toy(n: int = 120, seed: int = 0, slope_a: float = 3.0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame({"a": rng.uniform(0, 1, n), "b": rng.uniform(0, 1, n), "g": rng.choice(["lo", "mid", "hi"], n)})
+    df["y"] = slope_a * df["a"] - 2 * df["b"] + df["g"].map({"lo": 0.0, "mid": 0.5, "hi": 1.0}) + rng.normal(0, 0.1, n)
+    df["year"] = np.repeat(np.arange(2001, 2001 + n // 30 + 1), 30)[:n]
+    return df
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory) -> Path:
+    """A directory with spec.yaml, data.csv, data.parquet and a model fitted on them."""
+    d = tmp_path_factory.mktemp("cli")
+    (d / "spec.yaml").write_text(SPEC)
+    df = _toy()
+    df.to_csv(d / "data.csv", index=False)
+    df.to_parquet(d / "data.parquet", index=False)
+    assert main(["fit", str(d / "spec.yaml"), str(d / "data.csv"), "-o", str(d / "model"), *FAST]) == 0
+    return d
+
+
+def _err(capsys) -> tuple[str, str]:
+    out = capsys.readouterr()
+    return out.out, out.err
+
+
+# ---------------------------------------------------------------------- the happy path
+def test_fit_saves_a_model_that_predicts_every_row_in_order(work, capsys):
+    import priorml
+
+    capsys.readouterr()
+    out_csv = work / "pred.csv"
+    assert main(["predict", str(work / "model"), str(work / "data.csv"), "-o", str(out_csv), "--quiet"]) == 0
+    written = pd.read_csv(out_csv)
+    data = pd.read_csv(work / "data.csv")
+    assert len(written) == len(data)
+    pd.testing.assert_frame_equal(written[data.columns], data)  # input columns kept, rows in file order
+    expected = priorml.load(work / "model").predict(data)
+    np.testing.assert_allclose(written["prediction"].to_numpy(), expected, rtol=1e-6)
+    assert np.corrcoef(written["prediction"], data["y"])[0, 1] > 0.9  # a real fit, not a constant
+
+
+def test_parquet_input_gives_the_same_predictions_as_csv(work):
+    a, b = work / "p_csv.csv", work / "p_parquet.csv"
+    assert main(["predict", str(work / "model"), str(work / "data.csv"), "-o", str(a), "--quiet"]) == 0
+    assert main(["predict", str(work / "model"), str(work / "data.parquet"), "-o", str(b), "--quiet"]) == 0
+    np.testing.assert_allclose(pd.read_csv(a)["prediction"], pd.read_csv(b)["prediction"])
+
+
+def test_certify_json_parses_and_passes(work, capsys):
+    capsys.readouterr()
+    code = main(["certify", str(work / "model"), str(work / "data.csv"), "--json", "--quiet", "--fail-on-violation"])
+    out, _ = _err(capsys)
+    doc = json.loads(out)
+    assert code == 0 and doc["passed"] is True
+    assert {r["constraint"] for r in doc["rows"]} == {"monotonic", "order"}
+    assert len(doc["rows"]) == 3
+
+
+def test_fit_json_describes_the_model(work, capsys, tmp_path):
+    capsys.readouterr()
+    code = main(["fit", str(work / "spec.yaml"), str(work / "data.parquet"), "-o", str(tmp_path / "m"), "--json", *FAST])
+    doc = json.loads(_err(capsys)[0])
+    assert code == 0
+    assert doc["estimator"] == "LatticeRegressor" and doc["n_rows"] == 120 and doc["model_type"] == "linear"
+    assert (tmp_path / "m" / "priorml.json").is_file()
+
+
+# ---------------------------------------------------------------------- exit code 1 with --fail-on-violation
+def test_certify_exit_1_only_with_the_flag_when_a_constraint_fails(work, tmp_path, capsys):
+    """A saved model whose spec is edited to demand the opposite direction fails its certificate."""
+    import shutil
+
+    broken = tmp_path / "broken"
+    shutil.copytree(work / "model", broken)
+    spec = (broken / "spec.yaml").read_text()
+    (broken / "spec.yaml").write_text(spec.replace("monotonic: increasing", "monotonic: decreasing", 1))
+    data = str(work / "data.csv")
+    capsys.readouterr()
+    assert main(["certify", str(broken), data, "--quiet"]) == 0
+    out, _ = _err(capsys)
+    assert "FAIL" in out
+    assert main(["certify", str(broken), data, "--quiet", "--fail-on-violation"]) == 1
+
+
+def test_check_exit_1_when_the_data_contradict_the_spec(tmp_path, capsys):
+    df = _toy(slope_a=-3.0)  # y falls with a, the spec says it rises
+    df.to_csv(tmp_path / "d.csv", index=False)
+    (tmp_path / "s.yaml").write_text(SPEC)
+    argv = ["check", str(tmp_path / "s.yaml"), str(tmp_path / "d.csv"), "--quiet", "--n-bootstrap", "100"]
+    assert main(argv) == 0
+    capsys.readouterr()
+    assert main([*argv, "--fail-on-violation", "--json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    rows = doc.get("rows") or doc.get("table")
+    verdicts = {(r["feature"], r["constraint"]): r["verdict"] for r in rows}
+    assert verdicts[("a", "monotonic")] == "contradicted"
+    assert verdicts[("b", "monotonic")] != "contradicted"
+
+
+def test_compare_exit_1_when_the_constrained_model_is_clearly_worse(tmp_path, capsys):
+    df = _toy(slope_a=-3.0)  # the wrong direction forces the lattice model far from the truth
+    df.to_csv(tmp_path / "d.csv", index=False)
+    (tmp_path / "s.yaml").write_text(SPEC)
+    argv = ["compare", str(tmp_path / "s.yaml"), str(tmp_path / "d.csv"), "--models", "lattice,linear", "--cv", "3",
+            "--fail-on-violation", "--json", *FAST]
+    assert main(argv) == 1
+    doc = json.loads(capsys.readouterr().out)
+    rows = {r["model"]: r for r in doc["table"]}
+    assert rows["lattice"]["verdict"] == "worse" and rows["lattice"]["diff_ci_low"] > 0
+
+
+def test_drift_exit_1_on_a_shift(tmp_path, capsys):
+    early, late = _toy(n=120, seed=1), _toy(n=120, seed=2, slope_a=-3.0)
+    early["year"], late["year"] = np.repeat([1, 2, 3], 40), np.repeat([4, 5, 6], 40)
+    (tmp_path / "s.yaml").write_text(SPEC)
+    early.to_csv(tmp_path / "early.csv", index=False)
+    pd.concat([early, late]).to_csv(tmp_path / "stream.csv", index=False)
+    assert main(["fit", str(tmp_path / "s.yaml"), str(tmp_path / "early.csv"), "-o", str(tmp_path / "m"), *FAST]) == 0
+    capsys.readouterr()
+    argv = ["drift", str(tmp_path / "m"), str(tmp_path / "stream.csv"), "--time", "year", "--quiet", "--json"]
+    assert main(argv) == 0
+    doc = json.loads(capsys.readouterr().out)
+    alerts = [b["label"] for b in doc["batches"] if b["alert"]]
+    assert doc["n_batches"] == 6 and alerts and min(int(a) for a in alerts) >= 4  # no false alarm before the shift
+    assert main([*argv, "--fail-on-violation"]) == 1
+
+
+# ---------------------------------------------------------------------- exit code 2: bad usage and bad input
+def _fit_status(spec: Path, data: Path, out: Path) -> int:
+    return main(["fit", str(spec), str(data), "-o", str(out), *FAST])
+
+
+def test_text_in_a_numeric_column_names_file_column_and_line(work, tmp_path, capsys):
+    df = pd.read_csv(work / "data.csv").astype({"a": object})
+    df.loc[4, "a"] = "abc"  # 5th data row: line 6 of the file
+    bad = tmp_path / "bad.csv"
+    df.to_csv(bad, index=False)
+    capsys.readouterr()
+    assert _fit_status(work / "spec.yaml", bad, tmp_path / "m") == 2
+    _, err = _err(capsys)
+    assert "bad.csv" in err and "'a'" in err and "'abc'" in err and "row 6" in err and "header" in err
+    assert "Traceback" not in err
+
+
+def test_text_in_parquet_rows_are_numbered_from_one(work, tmp_path, capsys):
+    df = pd.read_csv(work / "data.csv")
+    df["b"] = df["b"].map(repr)  # a text column in the file (as when numbers were exported as text)
+    df.loc[9, "b"] = "n/a?"
+    df.to_parquet(tmp_path / "bad.parquet", index=False)
+    capsys.readouterr()
+    assert _fit_status(work / "spec.yaml", tmp_path / "bad.parquet", tmp_path / "m") == 2
+    _, err = _err(capsys)
+    assert "bad.parquet" in err and "'b'" in err and "row 10" in err and "numbered from 1" in err
+
+
+def test_missing_target_column(work, tmp_path, capsys):
+    pd.read_csv(work / "data.csv").drop(columns="y").to_csv(tmp_path / "noy.csv", index=False)
+    capsys.readouterr()
+    assert _fit_status(work / "spec.yaml", tmp_path / "noy.csv", tmp_path / "m") == 2
+    _, err = _err(capsys)
+    assert "noy.csv" in err and "'y'" in err and "target" in err and "Columns present" in err
+
+
+def test_missing_feature_column_suggests_the_closest(work, tmp_path, capsys):
+    pd.read_csv(work / "data.csv").rename(columns={"b": "bb"}).to_csv(tmp_path / "nob.csv", index=False)
+    capsys.readouterr()
+    assert main(["predict", str(work / "model"), str(tmp_path / "nob.csv"), "-o", str(tmp_path / "o.csv")]) == 2
+    _, err = _err(capsys)
+    assert "'b'" in err and "Did you mean 'bb'" in err
+
+
+def test_non_numeric_target_names_the_line(work, tmp_path, capsys):
+    df = pd.read_csv(work / "data.csv").astype({"y": object})
+    df.loc[0, "y"] = "oops"
+    df.to_csv(tmp_path / "bady.csv", index=False)
+    capsys.readouterr()
+    assert _fit_status(work / "spec.yaml", tmp_path / "bady.csv", tmp_path / "m") == 2
+    _, err = _err(capsys)
+    assert "bady.csv" in err and "'oops'" in err and "row 2" in err
+
+
+def test_missing_files_and_unreadable_csv(work, tmp_path, capsys):
+    spec, data = str(work / "spec.yaml"), str(work / "data.csv")
+    capsys.readouterr()
+    assert main(["fit", spec, str(tmp_path / "nope.csv"), "-o", str(tmp_path / "m")]) == 2
+    assert "nope.csv" in _err(capsys)[1]
+    assert main(["fit", str(tmp_path / "nope.yaml"), data, "-o", str(tmp_path / "m")]) == 2
+    assert "nope.yaml" in _err(capsys)[1]
+    assert main(["certify", str(tmp_path / "no_model"), data]) == 2
+    assert "no_model" in _err(capsys)[1]
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("a,b,g,y\n1,2,lo,3\n1,2,lo,3,4,5\n")
+    assert main(["fit", spec, str(ragged), "-o", str(tmp_path / "m")]) == 2
+    err = _err(capsys)[1]
+    assert "ragged.csv" in err and "line 3" in err
+    (tmp_path / "empty.csv").write_text("")
+    assert main(["fit", spec, str(tmp_path / "empty.csv"), "-o", str(tmp_path / "m")]) == 2
+    assert "empty" in _err(capsys)[1]
+    (tmp_path / "bad.parquet").write_bytes(b"not parquet at all")
+    assert main(["fit", spec, str(tmp_path / "bad.parquet"), "-o", str(tmp_path / "m")]) == 2
+    assert "Parquet" in _err(capsys)[1]
+
+
+def test_invalid_spec_names_the_spec_file(work, tmp_path, capsys):
+    (tmp_path / "bad.yaml").write_text("target: y\nfeatures:\n  a: {monotonic: sideways}\n")
+    capsys.readouterr()
+    assert main(["fit", str(tmp_path / "bad.yaml"), str(work / "data.csv"), "-o", str(tmp_path / "m")]) == 2
+    err = _err(capsys)[1]
+    assert "bad.yaml" in err and "monotonic" in err and "sideways" in err and "Traceback" not in err
+
+
+def test_spec_without_target(work, tmp_path, capsys):
+    (tmp_path / "s.yaml").write_text("features:\n  a: {}\n")
+    capsys.readouterr()
+    assert main(["compare", str(tmp_path / "s.yaml"), str(work / "data.csv")]) == 2
+    assert "target" in _err(capsys)[1]
+
+
+def test_usage_errors_exit_2(work, capsys):
+    assert main(["fit", str(work / "spec.yaml"), str(work / "data.csv")]) == 2  # -o missing
+    assert main(["frobnicate"]) == 2
+    assert main(["fit", str(work / "spec.yaml"), str(work / "data.csv"), "-o", "x", "--epochs", "0"]) == 2
+    assert main(["compare", str(work / "spec.yaml"), str(work / "data.csv"), "--cv", "1"]) == 2
+    assert main(["drift", str(work / "model"), str(work / "data.csv")]) == 2  # --time missing
+    assert main(["--version"]) == 0
+
+
+def test_drift_unknown_time_column(work, capsys):
+    capsys.readouterr()
+    assert main(["drift", str(work / "model"), str(work / "data.csv"), "--time", "yeer", "--quiet"]) == 2
+    err = _err(capsys)[1]
+    assert "yeer" in err and "Did you mean 'year'" in err
+
+
+# ---------------------------------------------------------------------- the installed entry point
+def test_entry_point_quiet_json(work):
+    exe = Path(sys.executable).with_name("priorml")
+    if not exe.exists():
+        pytest.skip(f"the priorml entry point is not installed next to {sys.executable}")
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    res = subprocess.run([str(exe), "certify", str(work / "model"), str(work / "data.csv"), "--quiet", "--json"],
+                         capture_output=True, text=True, timeout=300, env=env)
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["passed"] is True
+    assert res.stderr.strip() == ""  # --quiet: no progress, no framework logs
+    bad = subprocess.run([str(exe), "certify", str(work / "model"), str(work / "missing.csv")],
+                         capture_output=True, text=True, timeout=300, env=env)
+    assert bad.returncode == 2 and "missing.csv" in bad.stderr and "Traceback" not in bad.stderr

@@ -1,0 +1,228 @@
+"""The validation report: self-contained HTML, every section, Markdown and JSON, rendering in a browser.
+
+One calibrated-linear lattice model (20 epochs, 120 rows) and real audit
+results (a 2-fold comparison, the assumption checks, a drift monitor) are
+computed once for the module.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import priorml
+from priorml.report import build_report, describe_spec
+from priorml.report._tables import SECTIONS
+
+FAST = {"model": "linear", "epochs": 20, "validation_fraction": 0.0, "learning_rate": 0.05}
+HOSTILE = '<script>alert("x")</script> & "quotes"'
+
+
+def _data(n: int = 120, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame({"a": rng.uniform(0, 1, n), "b": rng.uniform(0, 1, n), "g": rng.choice(["lo", "mid", "hi"], n)})
+    y = 3 * X["a"] - 2 * X["b"] + X["g"].map({"lo": 0.0, "mid": 0.5, "hi": 1.0}) + rng.normal(0, 0.1, n)
+    return X, y.to_numpy()
+
+
+@pytest.fixture(scope="module")
+def spec() -> priorml.Spec:
+    return priorml.Spec.from_dict({
+        "name": "toy", "description": HOSTILE, "target": "y", "output": {"min": -10},
+        "features": {"a": {"monotonic": "increasing"}, "b": {"monotonic": "decreasing", "shape": "convex"},
+                     "g": {"type": "categorical", "order": ["lo", "mid", "hi"]}}})
+
+
+@pytest.fixture(scope="module")
+def parts(spec):
+    X, y = _data()
+    Xte, yte = _data(40, seed=1)
+    model = priorml.LatticeRegressor(spec, random_state=0, **FAST).fit(X, y)
+    comparison = priorml.compare(spec, X, y, models=["lattice", "linear"], cv=2, lattice_params=FAST)
+    assumptions = priorml.check_assumptions(spec, X, y, n_bootstrap=100)
+    monitor = priorml.DriftMonitor(spec, model, window=2)
+    for k in range(3):
+        Xb, yb = _data(40, seed=10 + k)
+        monitor.update(Xb, yb, label=f"q{k + 1}")
+    curve = priorml.learning_curve(spec, X, y, sizes=(40, 1.0), models=["linear", "random_forest"], cv=2)
+    return {"X": X, "y": y, "X_test": Xte, "y_test": yte, "model": model, "comparison": comparison,
+            "assumptions": assumptions, "drift": monitor, "learning_curve": curve}
+
+
+@pytest.fixture(scope="module")
+def html_file(spec, parts, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    build_report(spec, parts["X"], parts["y"], model=parts["model"], X_test=parts["X_test"], y_test=parts["y_test"],
+                 comparison=parts["comparison"], assumptions=parts["assumptions"], drift=parts["drift"],
+                 learning_curve=parts["learning_curve"], format="html", path=path, command="pytest")
+    return path
+
+
+def test_html_is_self_contained(html_file):
+    text = html_file.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>")
+    assert not re.search(r"https?://", text), "the report must not reference any URL"
+    assert not re.search(r"""(src|href)\s*=\s*["'](?!data:|#)""", text), "only data: URIs and in-page anchors"
+    assert "<link" not in text and "@import" not in text and "<script" not in text
+    n_png = len(re.findall(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]{200,}"', text))
+    assert n_png >= 3 + 3  # one effect per feature, comparison, learning-curve and drift figures
+
+
+def test_user_text_is_escaped(html_file):
+    text = html_file.read_text(encoding="utf-8")
+    assert "alert(" not in text or "&lt;script&gt;alert(" in text
+    assert '<script>alert("x")' not in text
+
+
+def test_every_section_is_present_with_its_content(html_file, parts):
+    text = html_file.read_text(encoding="utf-8")
+    for sid, head in SECTIONS:
+        assert f'<section id="{sid}">' in text
+    # the spec in words, one sentence per constraint
+    assert "Predicted y never decreases when a increases (all else equal)." in text
+    assert "Predicted y is convex in b (all else equal)" in text
+    assert "g=lo \u2264 g=mid \u2264 g=hi" in text
+    # certificate table: one row per constraint (monotonic a, monotonic b, convex b, order g, output)
+    cert = text.split('<section id="certificate">')[1].split("</section>")[0]
+    assert cert.count("<tr>") == 1 + 5 and cert.count(">PASS<") == 5
+    # the assumption verdicts with their evidence sentences
+    ass = text.split('<section id="assumptions">')[1].split("</section>")[0]
+    for row in parts["assumptions"].table.to_dict("records"):
+        assert str(row["verdict"]) in ass
+    assert "adjusted for the other features" in ass
+    # comparison, learning curve, drift and provenance
+    assert "lattice" in text.split('<section id="comparison">')[1].split("</section>")[0]
+    curve = text.split('<section id="learning-curve">')[1].split("</section>")[0]
+    assert "data:image/png" in curve and "random_forest" in curve and ">40<" in curve
+    drift = text.split('<section id="drift">')[1].split("</section>")[0]
+    assert "q1" in drift and "q3" in drift
+    prov = text.split('<section id="provenance">')[1].split("</section>")[0]
+    assert "scikit-learn" in prov and "pytest" in prov and re.search(r"[0-9a-f]{64}", prov)
+
+
+def test_sections_not_run_say_how_to_run_them(spec, parts):
+    text = build_report(spec, parts["X"], parts["y"], model=parts["model"])
+    for sid in ("comparison", "learning-curve", "assumptions", "drift", "performance"):
+        body = text.split(f'<section id="{sid}">')[1].split("</section>")[0]
+        assert "Not run" in body or "No held-out rows" in body
+
+
+def test_markdown_and_json(spec, parts):
+    kw = dict(model=parts["model"], comparison=parts["comparison"].to_dict(), assumptions=parts["assumptions"],
+              X_test=parts["X_test"], y_test=parts["y_test"])
+    md = build_report(spec, parts["X"], parts["y"], format="markdown", **kw)
+    for _, head in SECTIONS:
+        assert f"## {head}" in md
+    assert "| monotonic | a |" in md and "base64" not in md
+    doc = json.loads(build_report(spec, parts["X"], parts["y"], format="json", **kw))
+    assert doc["certificate"]["passed"] is True and len(doc["certificate"]["rows"]) == 5
+    assert set(doc["effects"]) == {"a", "b", "g"}
+    assert [r["model"] for r in doc["performance"]["rows"]][1:] == ["random_forest", "linear"]
+    assert doc["comparison"]["primary_metric"] == "rmse"
+
+
+def test_effects_follow_the_model_and_carry_the_data(spec, parts):
+    doc = json.loads(build_report(spec, parts["X"], parts["y"], model=parts["model"], format="json"))
+    a, b, g = (doc["effects"][k] for k in "abg")
+    ea, eb = np.array(a["effect"]), np.array(b["effect"])
+    assert np.all(np.diff(ea) >= -1e-6) and np.ptp(ea) > 1.5  # increasing, and not flat (true range 3)
+    assert np.all(np.diff(eb) <= 1e-6) and np.ptp(eb) > 1.0
+    assert len(a["partial_residual"]) == len(parts["y"]) == len(a["data_x"])
+    assert sorted(g["x"]) == ["hi", "lo", "mid"]
+    eg = dict(zip(g["x"], g["effect"]))
+    assert eg["lo"] <= eg["mid"] <= eg["hi"]
+    assert sum(g["counts"]) == len(parts["y"])
+
+
+def test_bad_format_is_refused_before_fitting(spec, parts):
+    with pytest.raises(priorml.SpecError, match="format"):
+        build_report(spec, parts["X"], parts["y"], format="pdf")
+
+
+def test_describe_spec_covers_every_constraint_kind():
+    spec = priorml.Spec.from_dict({
+        "target": "risk", "task": "classification",
+        "features": {"age": {"monotonic": "increasing"}, "dose": {"unimodal": "peak"},
+                     "bmi": {"monotonic": "increasing", "shape": "concave"}, "grade": {"type": "categorical",
+                                                                                     "order": ["a", "b"]},
+                     "free": {}},
+        "interactions": [{"trust": "edgeworth", "feature": "age", "by": "bmi", "direction": "positive"},
+                         {"dominance": "monotonic", "feature": "age", "over": "bmi"}]})
+    kinds = [s.kind for s in describe_spec(spec)]
+    for k in ("task", "monotonic", "unimodal", "concave", "order", "free", "trust", "dominance"):
+        assert k in kinds
+    text = " ".join(s.text for s in describe_spec(spec))
+    assert "The predicted probability of risk never decreases when age increases" in text
+    assert "single peak along dose" in text and "No shape constraint on free" in text
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def test_report_renders_in_a_headless_browser(html_file, tmp_path):
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("no Chromium found (chromium, chromium-browser, google-chrome); `make test` installs it with apt "
+                    "when root or passwordless sudo is available")
+    flags = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}"]
+    url = html_file.resolve().as_uri()
+    shot = tmp_path / "report.png"
+    res = subprocess.run([browser, *flags, f"--screenshot={shot}", "--window-size=1280,4000", url],
+                         capture_output=True, text=True, timeout=180)
+    assert res.returncode == 0, res.stderr[-2000:]
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000  # a real page, not a blank one
+    dom = subprocess.run([browser, *flags, "--dump-dom", url], capture_output=True, text=True, timeout=180)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    for sid, head in SECTIONS:  # present after rendering, headings included
+        assert f'id="{sid}"' in dom.stdout
+        assert head.replace("&", "&amp;") in dom.stdout
+    assert dom.stdout.count("data:image/png;base64,") >= 5
+
+
+def test_report_command_writes_every_format(spec, parts, tmp_path, capsys):
+    from priorml.cli import main
+
+    parts["X"].assign(y=parts["y"]).to_csv(tmp_path / "d.csv", index=False)
+    parts["X_test"].assign(y=parts["y_test"]).to_csv(tmp_path / "t.csv", index=False)
+    (tmp_path / "s.yaml").write_text(spec.to_yaml())
+    parts["model"].save(tmp_path / "m")
+    (tmp_path / "cmp.json").write_text(json.dumps(parts["comparison"].to_dict()))
+    base = ["report", str(tmp_path / "s.yaml"), str(tmp_path / "d.csv"), "--model-dir", str(tmp_path / "m"),
+            "--comparison", str(tmp_path / "cmp.json"), "--no-check", "--quiet"]
+    for fmt, name in (("html", "r.html"), ("markdown", "r.md"), ("json", "r.json")):
+        assert main([*base, "--format", fmt, "-o", str(tmp_path / name)]) == 0
+    assert "<section id=\"comparison\">" in (tmp_path / "r.html").read_text()
+    assert "## Certificate" in (tmp_path / "r.md").read_text()
+    doc = json.loads((tmp_path / "r.json").read_text())
+    assert doc["performance"] is None  # a saved model may have seen any row of DATA: no hold-out unless --test
+    assert main([*base, "--format", "json", "--test", str(tmp_path / "t.csv"), "-o", str(tmp_path / "r2.json")]) == 0
+    assert json.loads((tmp_path / "r2.json").read_text())["performance"]["n_test"] == 40
+    assert doc["provenance"]["data_file_sha256"] and doc["provenance"]["command"].startswith("priorml report")
+    assert main([*base, "-o", str(tmp_path / "x.html"), "--comparison", str(tmp_path / "missing.json")]) == 2
+
+
+@pytest.mark.slow
+def test_bayesian_report_has_bands_and_sampler_diagnostics(spec, parts):
+    model = priorml.BayesianRegressor(spec, draws=200, tune=200, chains=2, progressbar=False, random_state=0)
+    model.fit(parts["X"], parts["y"])
+    doc = json.loads(build_report(spec, parts["X"], parts["y"], model=model, format="json"))
+    a = doc["effects"]["a"]
+    lo, mid, hi = (np.array(a[k]) for k in ("lower", "effect", "upper"))
+    assert np.all(lo <= mid + 1e-9) and np.all(mid <= hi + 1e-9) and np.any(hi - lo > 0)
+    assert doc["diagnostics"]["chains"] == 2 and "r_hat_max" in doc["diagnostics"]
+    html = build_report(spec, parts["X"], parts["y"], model=model)
+    diag = html.split('<section id="diagnostics">')[1].split("</section>")[0]
+    assert "r_hat_max" in diag and "credible band" in html
