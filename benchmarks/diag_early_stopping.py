@@ -1,19 +1,22 @@
-"""Diagnostic, training rows only: how good is the epoch count chosen by early stopping?
+"""Diagnostic, training rows only: which early-stopping rule picks good epoch counts?
 
     python benchmarks/diag_early_stopping.py [--dataset auto_mpg] [--model lattice] [--seeds 3]
 
 On the published split's *training rows* only (the test rows are never loaded into a model), with
-one fixed 5-fold split (KFold, seed 0), for each estimator seed r and each fold:
+one fixed K-fold split (KFold, seed 0), for each estimator seed r and each fold, exactly as
+``LatticeProgram.fit`` does it (same initial weights, internal splits, batch orders and steps per
+epoch):
 
-* the estimator's own early stopping (internal 15 % split of the fold's training part) gives the
-  epoch count E_es it would use (``refit=False`` fit; same internal split as the real fit);
-* the refit of the real estimator is replayed for ``--max-epochs`` epochs on the fold's whole
-  training part (same seed, batch size and schedule as ``LatticeProgram.fit``), and the held-out
-  fold is scored after every epoch.
+* the validation-loss curve of each of the estimator's internal early-stopping splits
+  (``validation_splits`` blocks of ``validation_fraction`` of the fold's training part), for
+  ``--max-epochs`` epochs without stopping;
+* the refit on the fold's whole training part, with the held-out fold scored after every epoch.
 
-From these: the held-out CV error at E_es (what the estimator delivers), at fixed epoch counts, at
-the best fixed epoch count in hindsight of the CV curve, and of the average of the seeds' models
-(each at its own E_es). Writes ``benchmarks/results/diag_early_stopping_<dataset>_<model>.json``.
+Early-stopping rules are then replayed offline on those curves (``stop_point`` / ``choose_epochs``
+of the backend), so every rule is judged on the same fits: the held-out CV error of the epoch
+count each rule picks, its spread over seeds, and fixed epoch counts for reference. Regression
+only (the held-out score is the MSE, from the loss in model units). Writes
+``benchmarks/results/diag_early_stopping_rules_<dataset>_<model>.json``.
 """
 
 from __future__ import annotations
@@ -32,123 +35,97 @@ warnings.filterwarnings("ignore")
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import priorml  # noqa: E402
 from run_published_splits import load  # noqa: E402
+
+#: rule name -> (internal splits used, min_epochs, patience); every split holds out 20 %.
+RULES = {
+    "1 split, no minimum (like the old default)": (1, 1, 50),
+    "1 split, min 100": (1, 100, 50),
+    "3 splits averaged, no minimum": (3, 1, 50),
+    "3 splits averaged, min 100 (new default)": (3, 100, 50),
+    "3 splits averaged, min 50": (3, 50, 50),
+}
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--dataset", default="auto_mpg", choices=["auto_mpg", "heart"])
+    ap.add_argument("--dataset", default="auto_mpg", choices=["auto_mpg"])
     ap.add_argument("--model", default="lattice")
-    ap.add_argument("--learning-rate", type=float, default=None, help="default: the estimator's")
+    ap.add_argument("--learning-rate", type=float, default=0.01)
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--max-epochs", type=int, default=300)
     args = ap.parse_args(argv)
 
-    from sklearn.model_selection import KFold, StratifiedKFold
+    from sklearn.model_selection import KFold
 
-    from priorml.backends.lattice.compiler import _tf
-    from priorml.backends.lattice.program import TrainConfig, _auto_batch
+    from priorml.backends.lattice import compiler
+    from priorml.backends.lattice.program import (LatticeProgram, TrainConfig, _auto_batch, choose_epochs,
+                                                  stop_point, validation_splits)
+    from priorml.estimators._base import fit_schema
 
-    tf, tf_keras, _ = _tf()
     spec, Xtr, ytr, *_ = load(args.dataset)  # test rows unused
-    clf = spec.task == "classification"
-    Est = priorml.LatticeClassifier if clf else priorml.LatticeRegressor
-    kw = {"model": args.model}
-    if args.learning_rate is not None:
-        kw["learning_rate"] = args.learning_rate
-    splitter = StratifiedKFold(args.folds, shuffle=True, random_state=0) if clf else KFold(args.folds, shuffle=True,
-                                                                                           random_state=0)
-    fold_list = list(splitter.split(Xtr, ytr))
+    fold_list = list(KFold(args.folds, shuffle=True, random_state=0).split(Xtr))
     E = args.max_epochs
+    n_splits = max(r[0] for r in RULES.values())
     runs = []
     t_all = time.time()
     for r in range(args.seeds):
-        for f, (tr, va) in enumerate(fold_list):
+        for f, (tr_rows, va_rows) in enumerate(fold_list):
             t0 = time.time()
-            Xa, ya, Xv, yv = Xtr.iloc[tr], ytr.iloc[tr], Xtr.iloc[va], ytr.iloc[va]
-            es = Est(spec, random_state=r, refit=False, **kw).fit(Xa, ya)
-            e_es = int(es.n_epochs_)
-            # Replay the refit: same seed, schema, plan, batch and schedule as LatticeProgram.fit.
-            base = Est(spec, random_state=r, epochs=1, validation_fraction=0, **kw).fit(Xa, ya)
-            prog, schema = base.program_, base.schema_
-            Xenc = schema.transform(base.spec_, Xa)
-            Xvenc = prog._inputs(schema.transform(base.spec_, Xv))
-            y_model = ((ya.to_numpy() == base.classes_[1]).astype(np.float32) if clf
-                       else schema.scale_y(ya.to_numpy()).astype(np.float32))
-            cfg = TrainConfig(epochs=E, learning_rate=base.learning_rate, random_state=r)
-            model = prog._fresh(cfg)
-            preds = []
-
-            class Track(tf_keras.callbacks.Callback):
-                def on_epoch_end(self, epoch, logs=None):
-                    preds.append(np.asarray(self.model(Xvenc, training=False)).reshape(-1))
-
-            n = len(Xenc)
-            model.fit(prog._inputs(Xenc), y_model, batch_size=min(cfg.batch_size or _auto_batch(n), n), epochs=E,
-                      verbose=0, shuffle=True, callbacks=[Track()])
-            P = np.stack(preds)  # (E, n_val) raw outputs
-            if clf:
-                yv01 = (yv.to_numpy() == base.classes_[1]).astype(float)
-                prob = 1 / (1 + np.exp(-P))
-                curve = np.mean((prob > 0.5) == (yv01 == 1), axis=1)
-                p = np.clip(prob, 1e-7, 1 - 1e-7)
-                curve_ll = -np.mean(yv01 * np.log(p) + (1 - yv01) * np.log(1 - p), axis=1)
-            else:
-                pred = schema.unscale_y(P)
-                if spec.output is not None and spec.output.min is not None:
-                    pred = np.maximum(pred, spec.output.min)
-                curve = np.mean((pred - yv.to_numpy()) ** 2, axis=1)
-                curve_ll = None
-            # sanity: the real estimator (refit) at E_es, on the same fold
-            check = None
-            if r == 0 and f == 0:
-                real = Est(spec, random_state=r, **kw).fit(Xa, ya)
-                check = (float(np.mean(real.predict(Xv) == yv)) if clf
-                         else float(np.mean((real.predict(Xv) - yv.to_numpy()) ** 2)))
-            runs.append({"seed": r, "fold": f, "e_es": e_es, "curve": curve.tolist(),
-                         "curve_logloss": None if curve_ll is None else curve_ll.tolist(),
-                         "val_raw_at_es": P[min(e_es, E) - 1].tolist(), "va": va.tolist(),
-                         "real_estimator_score": check, "seconds": time.time() - t0,
-                         "y_mean": float(schema.y_mean), "y_scale": float(schema.y_scale),
-                         "yv01": yv01.tolist() if clf else None})
-            print(f"seed {r} fold {f}: E_es {e_es}, score at E_es {curve[min(e_es, E) - 1]:.4f}, best fixed "
-                  f"{curve.min() if not clf else curve.max():.4f} at {int(np.argmin(curve) if not clf else np.argmax(curve)) + 1}"
-                  + (f", real estimator {check:.4f}" if check is not None else "") + f" ({time.time() - t0:.0f}s)",
+            Xa, ya, Xv, yv = Xtr.iloc[tr_rows], ytr.iloc[tr_rows].to_numpy(), Xtr.iloc[va_rows], ytr.iloc[va_rows].to_numpy()
+            schema, X = fit_schema(spec, Xa, ya)
+            y = schema.scale_y(ya).astype(np.float32)
+            plan = compiler.plan_model(spec, schema, y, model_type=args.model, lattice_size=2, n_lattices=None,
+                                       lattice_rank=3, random_state=r)
+            prog = LatticeProgram(spec, schema, plan)
+            trainer = prog._trainer(TrainConfig(learning_rate=args.learning_rate, random_state=r))
+            X = X.astype(np.float32)
+            n = len(X)
+            w = np.ones(n, np.float32)
+            vals = validation_splits(n, 0.2, n_splits, np.random.default_rng(r))
+            split_curves = []
+            for k, va in enumerate(vals):
+                tr = np.setdiff1d(np.arange(n), va)
+                order = np.random.default_rng([r, k + 1])
+                perms = np.stack([order.permutation(len(tr)) for _ in range(E)])
+                trainer.reset()
+                _, val = trainer.run(X[tr], y[tr], w[tr], perms, min(_auto_batch(len(tr)), len(tr)), X[va], y[va], w[va])
+                split_curves.append(val)
+            order = np.random.default_rng([r, 0])
+            perms = np.stack([order.permutation(n) for _ in range(E)])
+            trainer.reset()
+            Xh = schema.transform(spec, Xv).astype(np.float32)
+            yh = schema.scale_y(yv).astype(np.float32)
+            _, held = trainer.run(X, y, w, perms, min(_auto_batch(n), n), Xh, yh, np.ones(len(yh), np.float32))
+            cv_curve = held * schema.y_scale ** 2  # held-out MSE in mpg^2 after every epoch
+            chosen = {}
+            for name, (k, m, p) in RULES.items():
+                mean = np.mean(split_curves[:k], axis=0)
+                stop = stop_point(mean, p, m)
+                chosen[name] = choose_epochs(mean[:stop] if stop else mean, m)
+            runs.append({"seed": r, "fold": f, "cv_curve": cv_curve.tolist(),
+                         "split_curves": [c.tolist() for c in split_curves], "chosen": chosen,
+                         "seconds": time.time() - t0})
+            print(f"seed {r} fold {f}: " + ", ".join(f"{e}->{cv_curve[e - 1]:.2f}" for e in chosen.values())
+                  + f", fixed 100 {cv_curve[99]:.2f} ({time.time() - t0:.0f}s, load {os.getloadavg()[0]:.1f})",
                   flush=True)
 
-    # summaries
-    C = np.array([run["curve"] for run in runs])  # (seeds*folds, E)
-    at_es = np.array([run["curve"][min(run["e_es"], E) - 1] for run in runs])
+    C = np.array([run["cv_curve"] for run in runs])
+    summary = {"dataset": args.dataset, "model": args.model, "learning_rate": args.learning_rate, "seeds": args.seeds,
+               "folds": args.folds, "max_epochs": E, "metric": "mse", "rules": {}}
+    for name in RULES:
+        scores = np.array([run["cv_curve"][run["chosen"][name] - 1] for run in runs])
+        per_seed = [float(scores[[i for i, run in enumerate(runs) if run["seed"] == s]].mean()) for s in range(args.seeds)]
+        es = [run["chosen"][name] for run in runs]
+        summary["rules"][name] = {"cv_mse": float(scores.mean()), "cv_mse_per_seed": per_seed,
+                                  "sd_over_seeds": float(np.std(per_seed, ddof=1)) if args.seeds > 1 else 0.0,
+                                  "epochs": es, "epochs_min_median_max": [int(np.min(es)), float(np.median(es)),
+                                                                          int(np.max(es))]}
     mean_curve = C.mean(axis=0)
-    best_fixed = int(np.argmin(mean_curve) if not clf else np.argmax(mean_curve)) + 1
-    summary = {"dataset": args.dataset, "model": args.model, "kw": kw, "seeds": args.seeds, "folds": args.folds,
-               "metric": "accuracy" if clf else "mse",
-               "cv_at_es_mean": float(at_es.mean()),
-               "cv_at_es_per_seed": [float(at_es[[i for i, run in enumerate(runs) if run["seed"] == r]].mean())
-                                     for r in range(args.seeds)],
-               "e_es": [run["e_es"] for run in runs],
-               "best_fixed_epochs": best_fixed, "cv_at_best_fixed": float(mean_curve[best_fixed - 1]),
-               "cv_at_fixed": {e: float(mean_curve[e - 1]) for e in (10, 25, 50, 100, 150, 200, 300, 500) if e <= E}}
-    if clf:
-        L = np.array([run["curve_logloss"] for run in runs]).mean(axis=0)
-        summary["logloss_at_fixed"] = {e: float(L[e - 1]) for e in (10, 25, 50, 100, 150, 200, 300, 500) if e <= E}
-    # seed bagging: average the seeds' models (each at its own E_es), per fold
-    bag = []
-    for f in range(args.folds):
-        rs = [run for run in runs if run["fold"] == f]
-        raw = np.mean([run["val_raw_at_es"] for run in rs], axis=0)
-        if clf:
-            bag.append(float(np.mean((raw > 0) == (np.asarray(rs[0]["yv01"]) == 1))))
-        else:
-            pred = raw * rs[0]["y_scale"] + rs[0]["y_mean"]
-            if spec.output is not None and spec.output.min is not None:
-                pred = np.maximum(pred, spec.output.min)
-            bag.append(float(np.mean((pred - ytr.iloc[rs[0]["va"]].to_numpy()) ** 2)))
-    summary["cv_seed_bag_mean"] = float(np.mean(bag))
+    summary["cv_at_fixed"] = {e: float(mean_curve[e - 1]) for e in (25, 50, 100, 150, 200, 300, 500) if e <= E}
     summary["wall_s"] = time.time() - t_all
-    out = Path(__file__).resolve().parent / "results" / f"diag_early_stopping_{args.dataset}_{args.model}.json"
+    out = Path(__file__).resolve().parent / "results" / f"diag_early_stopping_rules_{args.dataset}_{args.model}.json"
     out.write_text(json.dumps({"summary": summary, "runs": runs}, indent=1))
     print(json.dumps(summary, indent=1))
     return 0

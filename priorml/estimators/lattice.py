@@ -30,7 +30,9 @@ class _LatticeBase(SpecEstimator):
         "n_lattices": [Interval(Integral, 1, None, closed="left"), None],
         "lattice_rank": [Interval(Integral, 2, None, closed="left")],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
-        "patience": [Interval(Integral, 1, None, closed="left")],
+        "validation_splits": [Interval(Integral, 1, None, closed="left")],
+        "patience": [Interval(Integral, 1, None, closed="left"), None],
+        "min_epochs": [Interval(Integral, 1, None, closed="left"), None],
         "refit": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -47,8 +49,10 @@ class _LatticeBase(SpecEstimator):
         lattice_size: int = 2,
         n_lattices: int | None = None,
         lattice_rank: int = 3,
-        validation_fraction: float = 0.15,
-        patience: int = 50,
+        validation_fraction: float = 0.2,
+        validation_splits: int = 3,
+        patience: int | None = None,
+        min_epochs: int | None = None,
         refit: bool = True,
         random_state: int | None = 0,
         verbose: int = 0,
@@ -62,7 +66,9 @@ class _LatticeBase(SpecEstimator):
         self.n_lattices = n_lattices
         self.lattice_rank = lattice_rank
         self.validation_fraction = validation_fraction
+        self.validation_splits = validation_splits
         self.patience = patience
+        self.min_epochs = min_epochs
         self.refit = refit
         self.random_state = random_state
         self.verbose = verbose
@@ -85,7 +91,9 @@ class _LatticeBase(SpecEstimator):
         plan = backend.plan_model(spec, schema, y_model, model_type=model_type, lattice_size=self.lattice_size,
                                   n_lattices=self.n_lattices, lattice_rank=self.lattice_rank, random_state=seed)
         cfg = backend.TrainConfig(epochs=self.epochs, batch_size=self.batch_size, learning_rate=self.learning_rate,
-                                  validation_fraction=self.validation_fraction, patience=self.patience,
+                                  validation_fraction=self.validation_fraction,
+                                  validation_splits=self.validation_splits, patience=self.patience,
+                                  min_epochs=self.min_epochs,
                                   refit=self.refit, random_state=seed, verbose=int(self.verbose))
         program = backend.LatticeProgram(spec, schema, plan)
         try:
@@ -179,10 +187,11 @@ class LatticeRegressor(RegressorMixin, _LatticeBase):
         Calibrated linear, one calibrated lattice, or an ensemble of lattices.
         ``auto`` chooses by feature count and data size.
     epochs : int
-        Maximum epochs; early stopping on an internal validation split of the
-        training rows chooses the number actually used.
+        Maximum epochs; early stopping on internal validation splits of the
+        training rows chooses the number actually used (``n_epochs_``).
     batch_size : int or None
-        Rows per step; ``None``: about 8 steps per epoch (16 to 256 rows).
+        Rows per step; ``None``: about 8 steps per epoch (16 to 256 rows; the
+        early-stopping runs get the same number of steps per epoch as the refit).
     learning_rate : float
         Adam step size.
     lattice_size : int
@@ -190,13 +199,33 @@ class LatticeRegressor(RegressorMixin, _LatticeBase):
     n_lattices, lattice_rank : int
         Ensemble size and features per lattice (``model='ensemble'``).
     validation_fraction : float
-        Share of training rows held out for early stopping (0 disables it).
-    patience : int
-        Early-stopping patience in epochs.
+        Share of training rows held out by each early-stopping split (0 disables
+        early stopping: all ``epochs`` are used). Early stopping also needs at
+        least 10 held-out and 10 remaining rows; with fewer, all epochs are used.
+    validation_splits : int
+        Number of internal early-stopping splits. The rows are permuted once and
+        split ``k`` holds out the ``k``-th block of ``validation_fraction`` of them
+        (disjoint blocks: the default 3 x 20 % holds out 60 % of the rows once
+        each). One model per split is trained side by side with the same initial
+        weights; the epoch count with the lowest validation loss *averaged over
+        the splits* is chosen, which is far less noisy on small data than one
+        small split.
+    patience : int or None
+        Stop once the averaged validation loss has not improved for this many
+        epochs. ``None``: ``max(20, epochs // 10)`` (50 for the default 500).
+    min_epochs : int or None
+        Fewest epochs early stopping may choose (it does not stop earlier than
+        ``min_epochs + patience``). ``None``: ``epochs // 5`` (100 for the default
+        500): on Auto MPG training rows the cross-validated error is flat from about
+        100 epochs on, and stopping at 8-13 epochs on a noisy split was the main
+        source of error (``benchmarks/RESULTS.md``).
     refit : bool
-        Retrain on all training rows for the chosen number of epochs.
+        Retrain on all training rows for the chosen number of epochs, from the
+        same initial weights. ``False``: keep the model of the first split,
+        trained to the chosen epoch.
     random_state : int or None
-        Seed; fits are deterministic on CPU for a fixed seed.
+        Seed of the initial weights, the internal splits and the batch order;
+        fits are deterministic on CPU for a fixed seed.
     verbose : int
         Keras verbosity.
 
@@ -205,6 +234,11 @@ class LatticeRegressor(RegressorMixin, _LatticeBase):
     spec_ : Spec
         The resolved spec. ``schema_`` holds keypoints and categories,
         ``program_`` the compiled model, ``model_type_`` the model chosen.
+    n_epochs_ : int
+        Epochs of the final training run (chosen by early stopping, or ``epochs``).
+        ``program_.history`` holds the averaged validation curve (``val_loss``),
+        one curve per split (``val_loss_splits``) and the final run's training
+        loss per epoch (``loss``).
 
     Examples
     --------

@@ -311,3 +311,78 @@ def test_auto_model_records_its_choice(monotone_data, monotone_spec, fast):
     est = LatticeRegressor(monotone_spec, model="auto", **fast).fit(X.iloc[:60], y[:60])
     assert est.model_type_ == "linear"  # tiny data -> calibrated linear
     assert est.n_epochs_ == fast["epochs"]  # no validation split: every epoch is used
+
+
+# ---------------------------------------------------------------------- early-stopping rules (no TensorFlow)
+def test_stop_point_waits_for_patience_after_the_minimum():
+    from priorml.backends.lattice.program import stop_point
+
+    curve = np.array([5.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0])
+    assert stop_point(curve, patience=3, min_epochs=1) == 5  # best at epoch 2, three epochs without improvement
+    assert stop_point(curve, patience=3, min_epochs=4) == 7  # epochs before the 4th do not count
+    assert stop_point(curve[:4], patience=3, min_epochs=1) is None  # not yet: train on
+    # Checking after every epoch or once at the end gives the same answer (chunked training is exact).
+    assert [stop_point(curve[:t], 3, 1) for t in range(1, 9)] == [None] * 4 + [5] * 4
+
+
+def test_choose_epochs_respects_the_minimum():
+    from priorml.backends.lattice.program import choose_epochs
+
+    curve = np.array([3.0, 0.5, 2.0, 1.0, 1.5])
+    assert choose_epochs(curve, 1) == 2
+    assert choose_epochs(curve, 3) == 4
+    assert choose_epochs(curve, 99) == 5  # a minimum beyond the curve takes the last epoch
+
+
+def test_validation_splits_are_disjoint_blocks():
+    from priorml.backends.lattice.program import validation_splits
+
+    blocks = validation_splits(100, 0.2, 3, np.random.default_rng(0))
+    assert [len(b) for b in blocks] == [20, 20, 20]
+    assert len(np.unique(np.concatenate(blocks))) == 60
+    assert [b.tolist() for b in validation_splits(100, 0.2, 3, np.random.default_rng(0))] == [b.tolist() for b in blocks]
+
+
+# ---------------------------------------------------------------------- early stopping in a fit
+def test_early_stopping_averages_the_splits_and_keeps_the_minimum(monotone_data, monotone_spec, fast):
+    X, y = monotone_data
+    fast.update(epochs=12, validation_fraction=0.2, validation_splits=2, patience=2, min_epochs=8)
+    state = np.random.get_state()
+    est = LatticeRegressor(monotone_spec, model="linear", **fast).fit(X, y)
+    assert _same_rng_state(state, np.random.get_state())  # the caller's global NumPy RNG is left alone
+    hist = est.program_.history
+    assert len(hist["val_loss_splits"]) == 2
+    np.testing.assert_allclose(hist["val_loss"], np.mean(hist["val_loss_splits"], axis=0))
+    assert 8 <= est.n_epochs_ <= 12
+    assert est.n_epochs_ == 8 + int(np.argmin(hist["val_loss"][7:]))
+    assert len(hist["loss"]) == est.n_epochs_  # the refit ran exactly the chosen epochs
+    assert r2_score(y, est.predict(X)) > 0.8
+
+
+def test_without_refit_the_first_split_model_is_kept(monotone_data, monotone_spec, fast):
+    X, y = monotone_data
+    fast.update(epochs=10, validation_fraction=0.25, validation_splits=1, patience=3, min_epochs=1)
+    kept = LatticeRegressor(monotone_spec, model="linear", refit=False, **fast).fit(X, y)
+    refit = LatticeRegressor(monotone_spec, model="linear", **fast).fit(X, y)
+    assert kept.n_epochs_ == refit.n_epochs_ and len(kept.program_.history["loss"]) == kept.n_epochs_
+    assert not np.array_equal(kept.predict(X), refit.predict(X))  # trained on 75 % of the rows, not all
+    assert r2_score(y, kept.predict(X)) > 0.8
+
+
+def _same_rng_state(a, b) -> bool:
+    return a[0] == b[0] and np.array_equal(a[1], b[1]) and a[2:] == b[2:]
+
+
+def test_clamped_curved_calibrator_reaches_both_ends_exactly(monotone_data, fast):
+    # Trapezoid trust compares the ends of the main feature's range, so its calibrator must span the
+    # lattice axis exactly; TFL's convexity projection alone leaves the far end off by ~1e-4.
+    X, y = monotone_data
+    spec = {"features": {"a": {"monotonic": "increasing", "shape": "convex"}, "b": {"monotonic": "decreasing"}, "c": {}},
+            "interactions": [{"trust": "trapezoid", "feature": "a", "by": "b", "direction": "positive"}]}
+    est = LatticeRegressor(spec, model="lattice", **fast).fit(X, y)
+    kernel = est.program_.model.get_layer("calib_0").get_weights()[0].ravel()
+    assert kernel[0] == 0.0 and abs(kernel.sum() - 1.0) < 1e-6 and np.all(kernel[1:] >= 0)
+    layer = est.program_.model.get_layer("calib_0")
+    slopes = kernel[1:] / np.diff(np.asarray(layer.input_keypoints, dtype=float))
+    assert np.all(np.diff(slopes) >= -1e-5 * slopes.max())  # still convex: slopes grow
+    assert priorml.certify(est, X, n_rows=40).passed  # every constraint, trust included

@@ -3,10 +3,19 @@
 :class:`LatticeProgram` is plain state (spec, schema, plan, weights as numpy
 arrays); the Keras model is rebuilt on demand, so pickling and saving never
 touch TensorFlow objects.
+
+Training does not use ``Model.fit``. One :class:`_Trainer` per fit traces a
+single TensorFlow function that runs a whole chunk of epochs (shuffled
+mini-batches, Adam, the TFL projections after every step, and the validation
+loss after every epoch), with dynamic shapes so that the last, partial batch
+and differently sized splits never retrace it. The early-stopping runs and the
+final refit reuse that one function and one model: weights and optimizer state
+are reset in place between runs, so a fit pays for one trace, not three.
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,11 +28,19 @@ from .compiler import Plan, _tf, build_model
 
 @dataclass
 class TrainConfig:
+    """How a :class:`LatticeProgram` is trained (see the estimators' docstrings for the meaning).
+
+    ``patience=None`` and ``min_epochs=None`` resolve to :func:`auto_patience` and
+    :func:`auto_min_epochs` of the maximum number of epochs.
+    """
+
     epochs: int = 500
     batch_size: int | None = None
     learning_rate: float = 0.01
-    validation_fraction: float = 0.15
-    patience: int = 50
+    validation_fraction: float = 0.2
+    validation_splits: int = 3
+    patience: int | None = None
+    min_epochs: int | None = None
     refit: bool = True
     random_state: int | None = 0
     verbose: int = 0
@@ -35,9 +52,168 @@ def _auto_batch(n: int) -> int:
     return int(np.clip(n // 8, 16, 256))
 
 
+def auto_patience(epochs: int) -> int:
+    """Early-stopping patience: a tenth of the epoch budget, at least 20 epochs."""
+    return int(min(epochs, max(20, epochs // 10)))
+
+
+def auto_min_epochs(epochs: int) -> int:
+    """Fewest epochs early stopping may choose: a fifth of the epoch budget (100 of the default 500)."""
+    return int(max(1, epochs // 5))
+
+
 def _seed(seed: int | None) -> None:
+    """Seed TensorFlow (weight initialisers) without disturbing the caller's NumPy/random state."""
     tf, tf_keras, _ = _tf()
-    tf_keras.utils.set_random_seed(0 if seed is None else int(seed) % (2**31))
+    py_state, np_state = random.getstate(), np.random.get_state()
+    try:
+        tf_keras.utils.set_random_seed(0 if seed is None else int(seed) % (2**31))
+    finally:
+        random.setstate(py_state)
+        np.random.set_state(np_state)
+
+
+def validation_splits(n: int, fraction: float, splits: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Row indices held out by each internal split: consecutive blocks of one random permutation.
+
+    The blocks are disjoint while ``splits * fraction <= 1`` (e.g. 3 splits of 20 % hold out
+    60 % of the rows once each); beyond that they wrap around the permutation.
+    """
+    n_val = int(round(fraction * n))
+    perm = rng.permutation(n)
+    return [np.take(perm, np.arange(k * n_val, (k + 1) * n_val), mode="wrap") for k in range(splits)]
+
+
+def choose_epochs(curve: np.ndarray, min_epochs: int) -> int:
+    """Epoch count (1-based) with the lowest mean validation loss, not fewer than ``min_epochs``."""
+    start = min(max(min_epochs, 1), len(curve)) - 1
+    return int(start + np.argmin(curve[start:]) + 1)
+
+
+def stop_point(curve: np.ndarray, patience: int, min_epochs: int) -> int | None:
+    """The number of epochs after which early stopping ends training, or None to go on.
+
+    Training stops once ``patience`` epochs have passed without a new lowest validation
+    loss, and never before ``min_epochs + patience`` epochs. Depends only on ``curve``, so
+    running epochs in chunks gives the same answer as checking after every epoch.
+    """
+    start = max(min_epochs, 1) - 1
+    if len(curve) <= start:
+        return None
+    best = start
+    for t in range(start + 1, len(curve)):
+        if curve[t] < curve[best]:
+            best = t
+        elif t - best >= patience:
+            return t + 1
+    return None
+
+
+def _pin_clamped_ends(layer) -> None:
+    """Make a monotone calibrator clamped at both ends reach both output bounds exactly.
+
+    Range statements (trapezoid trust, range dominance) need the calibrator to span the whole
+    lattice axis; TFL's convexity projection can leave the far end off by ~1e-4. The kernel is
+    ``[start value, increments...]``: setting the start to its bound and scaling every increment
+    by one positive factor keeps monotonicity and convexity/concavity exactly.
+    """
+    mono = {"increasing": 1, "decreasing": -1, "none": 0}.get(layer.monotonicity, layer.monotonicity)
+    if not (layer.clamp_min and layer.clamp_max and mono) or layer.output_min is None or layer.output_max is None:
+        return
+    kernel = np.array(layer.kernel.numpy(), dtype=np.float64)
+    start, end = (layer.output_min, layer.output_max) if mono == 1 else (layer.output_max, layer.output_min)
+    total = kernel[1:].sum(axis=0)
+    ok = np.sign(total) == np.sign(end - start)
+    scale = np.where(ok, (end - start) / np.where(total == 0, 1.0, total), 1.0)
+    kernel[0] = np.where(ok, start, kernel[0])
+    kernel[1:] *= scale
+    layer.kernel.assign(kernel.astype(layer.kernel.dtype.as_numpy_dtype))
+
+
+class _Trainer:
+    """One Keras model and one traced training function, reused for every run of a fit."""
+
+    def __init__(self, model, task: str, learning_rate: float):
+        tf, tf_keras, _ = _tf()
+        self.model = model
+        self.variables = list(model.trainable_variables)
+        self.optimizer = tf_keras.optimizers.Adam(learning_rate=learning_rate)
+        self.optimizer.build(self.variables)
+        self.initial = [np.array(v.numpy()) for v in model.variables]
+        self.classification = task == "classification"
+        d = len(model.inputs)
+        f32, i32 = tf.float32, tf.int32
+        signature = [tf.TensorSpec([None, d], f32), tf.TensorSpec([None], f32), tf.TensorSpec([None], f32),
+                     tf.TensorSpec([None, None], i32), tf.TensorSpec([], i32),
+                     tf.TensorSpec([None, d], f32), tf.TensorSpec([None], f32), tf.TensorSpec([None], f32)]
+        self._tf_module = tf
+        self._run = tf.function(self._epochs, input_signature=signature, autograph=False)
+
+    # -------------------------------------------------------------- graph
+    def _loss(self, x, y, training: bool):
+        tf = self._tf_module
+        d = len(self.model.inputs)
+        out = tf.reshape(self.model([x[:, j:j + 1] for j in range(d)], training=training), [-1])
+        if self.classification:
+            return tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=out)
+        return tf.square(y - out)
+
+    def _epochs(self, X, y, w, perms, batch, Xv, yv, wv):
+        """Run ``len(perms)`` epochs; return the mean training loss and validation loss of each.
+
+        Written with explicit ``tf.while_loop`` (no AutoGraph conversion, which is slow to trace).
+        """
+        tf = self._tf_module
+        n = tf.shape(X)[0]
+        n_batches = (n + batch - 1) // batch
+        n_epochs = tf.shape(perms)[0]
+        wv_sum = tf.maximum(tf.reduce_sum(wv), 1e-12)
+
+        def step(e, b, total):
+            idx = perms[e, b * batch:tf.minimum((b + 1) * batch, n)]
+            xb, yb, wb = tf.gather(X, idx), tf.gather(y, idx), tf.gather(w, idx)
+            with tf.GradientTape() as tape:
+                # Keras' weighted mean: sum(w * loss) / rows in the batch.
+                loss = tf.reduce_sum(wb * self._loss(xb, yb, True)) / tf.cast(tf.shape(idx)[0], tf.float32)
+                if self.model.losses:
+                    loss += tf.add_n(self.model.losses)
+            grads = tape.gradient(loss, self.variables)
+            update = self.optimizer.apply_gradients(zip(grads, self.variables))
+            with tf.control_dependencies([update]):
+                return e, b + 1, total + loss
+
+        def epoch(e, train_curve, val_curve):
+            _, _, total = tf.while_loop(lambda e_, b, t: b < n_batches, step, (e, tf.constant(0), tf.constant(0.0)))
+            with tf.control_dependencies([total]):
+                val = tf.reduce_sum(wv * self._loss(Xv, yv, False)) / wv_sum
+            return (e + 1, train_curve.write(e, total / tf.cast(n_batches, tf.float32)), val_curve.write(e, val))
+
+        curves = (tf.TensorArray(tf.float32, size=n_epochs), tf.TensorArray(tf.float32, size=n_epochs))
+        _, train_curve, val_curve = tf.while_loop(lambda e, a, b: e < n_epochs, epoch, (tf.constant(0),) + curves)
+        return train_curve.stack(), val_curve.stack()
+
+    # -------------------------------------------------------------- state
+    def reset(self) -> None:
+        """Initial weights and a fresh optimizer (zero moments, step 0), in place."""
+        for v, w in zip(self.model.variables, self.initial):
+            v.assign(w)
+        for v in self.optimizer.variables:
+            v.assign(np.zeros(v.shape, dtype=v.dtype.as_numpy_dtype))
+
+    def state(self) -> list[np.ndarray]:
+        return [np.array(v.numpy()) for v in self.model.variables] + \
+            [np.array(v.numpy()) for v in self.optimizer.variables]
+
+    def set_state(self, state: list[np.ndarray]) -> None:
+        for v, w in zip(list(self.model.variables) + list(self.optimizer.variables), state):
+            v.assign(w)
+
+    def run(self, X, y, w, perms, batch: int, Xv=None, yv=None, wv=None) -> tuple[np.ndarray, np.ndarray]:
+        """Train for ``len(perms)`` epochs (row order of epoch e: ``perms[e]``)."""
+        if Xv is None:
+            Xv, yv, wv = X[:0], y[:0], w[:0]
+        train, val = self._run(X, y, w, np.asarray(perms, dtype=np.int32), np.int32(min(batch, len(X))), Xv, yv, wv)
+        return np.asarray(train, dtype=float), np.asarray(val, dtype=float)
 
 
 @dataclass
@@ -56,6 +232,7 @@ class LatticeProgram:
         state = dict(self.__dict__)
         state["_model"] = None
         state.pop("_head", None)
+        state.pop("_predict_fn", None)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -75,51 +252,82 @@ class LatticeProgram:
     def fit(self, X: np.ndarray, y: np.ndarray, cfg: TrainConfig, sample_weight: np.ndarray | None = None) -> "LatticeProgram":
         """Train on encoded inputs ``X`` and model-scale targets ``y``.
 
-        With ``validation_fraction > 0`` and enough rows, the number of epochs
-        is chosen by early stopping on an internal split of the *training*
-        rows; with ``refit=True`` the model is then retrained on all rows for
-        that many epochs.
+        With ``validation_fraction > 0`` and enough rows, the number of epochs is chosen by
+        early stopping on ``validation_splits`` internal splits of the *training* rows, trained
+        side by side: the epoch with the lowest validation loss averaged over the splits (not
+        before ``min_epochs``) wins. With ``refit=True`` the model is then retrained on all rows
+        for that many epochs (same initial weights, same steps per epoch); otherwise the model of
+        the first split, retrained to that epoch, is kept.
         """
-        tf, tf_keras, tfl = _tf()
+        X = np.ascontiguousarray(X, dtype=np.float32)
+        y = np.asarray(y, dtype=np.float32).reshape(-1)
         n = X.shape[0]
-        batch = cfg.batch_size or _auto_batch(n)
+        w = np.ones(n, np.float32) if sample_weight is None else np.asarray(sample_weight, dtype=np.float32)
         self.learning_rate = cfg.learning_rate
         rng = np.random.default_rng(cfg.random_state)
+        patience = cfg.patience if cfg.patience is not None else auto_patience(cfg.epochs)
+        min_epochs = min(cfg.epochs, cfg.min_epochs if cfg.min_epochs is not None else auto_min_epochs(cfg.epochs))
         n_val = int(round(cfg.validation_fraction * n))
-        use_val = cfg.validation_fraction > 0 and n_val >= 10 and n - n_val >= 10
-        epochs = cfg.epochs
+        use_val = cfg.validation_fraction > 0 and cfg.validation_splits > 0 and n_val >= 10 and n - n_val >= 10
+        trainer = self._trainer(cfg)
+
+        def batch_for(rows: int) -> int:
+            return min(cfg.batch_size or _auto_batch(rows), rows)
+
+        epochs, stop = cfg.epochs, None
         if use_val:
-            perm = rng.permutation(n)
-            val, tr = perm[:n_val], perm[n_val:]
-            model = self._fresh(cfg)
-            stop = tf_keras.callbacks.EarlyStopping(monitor="val_loss", patience=cfg.patience, restore_best_weights=True)
-            sw = None if sample_weight is None else sample_weight[tr]
-            vsw = None if sample_weight is None else sample_weight[val]
-            hist = model.fit(self._inputs(X[tr]), y[tr], sample_weight=sw, batch_size=min(batch, len(tr)),
-                             epochs=cfg.epochs, validation_data=(self._inputs(X[val]), y[val], vsw) if vsw is not None
-                             else (self._inputs(X[val]), y[val]),
-                             callbacks=[stop], verbose=cfg.verbose, shuffle=True)
-            self.history = {k: [float(v) for v in vals] for k, vals in hist.history.items()}
-            losses = self.history["val_loss"]
-            self.best_epoch = int(np.argmin(losses)) + 1
-            epochs = self.best_epoch
-            if not cfg.refit:
-                self._finish(model)
-                return self
-        model = self._fresh(cfg)
-        hist = model.fit(self._inputs(X), y, sample_weight=sample_weight, batch_size=min(batch, n), epochs=epochs,
-                         verbose=cfg.verbose, shuffle=True)
-        if not use_val:
-            self.history = {k: [float(v) for v in vals] for k, vals in hist.history.items()}
+            vals = validation_splits(n, cfg.validation_fraction, cfg.validation_splits, rng)
+            parts = [(np.setdiff1d(np.arange(n), v), v) for v in vals]
+            orders = [np.random.default_rng([int(cfg.random_state or 0), k + 1]) for k in range(len(parts))]
+            states = [None] * len(parts)
+            curves: list[list[float]] = [[] for _ in parts]
+            chunk = max(5, min(50, patience // 2))
+            while len(curves[0]) < cfg.epochs:
+                e = min(chunk, cfg.epochs - len(curves[0]))
+                for k, (tr, va) in enumerate(parts):
+                    if states[k] is None:
+                        trainer.reset()
+                    else:
+                        trainer.set_state(states[k])
+                    perms = np.stack([orders[k].permutation(len(tr)) for _ in range(e)])
+                    _, val = trainer.run(X[tr], y[tr], w[tr], perms, batch_for(len(tr)), X[va], y[va], w[va])
+                    curves[k].extend(val.tolist())
+                    states[k] = trainer.state()
+                mean_curve = np.mean(curves, axis=0)
+                stop = stop_point(mean_curve, patience, min_epochs)
+                if stop is not None:
+                    break
+            mean_curve = np.mean(curves, axis=0)
+            if stop is not None:
+                mean_curve, curves = mean_curve[:stop], [c[:stop] for c in curves]
+            epochs = choose_epochs(mean_curve, min_epochs)
+            self.history = {"val_loss": mean_curve.tolist(), "val_loss_splits": [list(c) for c in curves]}
             self.best_epoch = epochs
-        self._finish(model)
+            if not cfg.refit:  # replay the first split up to the chosen epoch (deterministic)
+                tr, va = parts[0]
+                order = np.random.default_rng([int(cfg.random_state or 0), 1])
+                trainer.reset()
+                perms = np.stack([order.permutation(len(tr)) for _ in range(epochs)])
+                loss, _ = trainer.run(X[tr], y[tr], w[tr], perms, batch_for(len(tr)))
+                self.history["loss"] = loss.tolist()
+                self._finish(trainer.model)
+                return self
+        trainer.reset()
+        order = np.random.default_rng([int(cfg.random_state or 0), 0])
+        perms = np.stack([order.permutation(n) for _ in range(epochs)])
+        loss, _ = trainer.run(X, y, w, perms, batch_for(n))
+        self.history["loss"] = loss.tolist()
+        if not use_val:
+            self.best_epoch = epochs
+        self._finish(trainer.model)
         return self
 
-    def _fresh(self, cfg: TrainConfig):
+    def _trainer(self, cfg: TrainConfig) -> _Trainer:
         _seed(cfg.random_state)
         self._model = build_model(self.spec, self.schema, self.plan, learning_rate=cfg.learning_rate)
         self._head = None
-        return self._model
+        self._predict_fn = None
+        return _Trainer(self._model, self.plan.task, cfg.learning_rate)
 
     def _finish(self, model) -> None:
         """Project once more so that every lattice constraint holds strictly, then store weights."""
@@ -127,6 +335,8 @@ class LatticeProgram:
         for layer in model.layers:
             if isinstance(layer, tfl.layers.Lattice):
                 layer.finalize_constraints()
+            elif isinstance(layer, tfl.layers.PWLCalibration):
+                _pin_clamped_ends(layer)
         self._model = model
         self.weights = [np.asarray(w) for w in model.get_weights()]
 
