@@ -3,13 +3,19 @@
 Three parts, each selectable with --part:
 
 accuracy  Auto MPG, published split: for each seed, the likelihood
-          (gaussian or student_t) is chosen by PSIS-LOO on the *training rows*
-          (no test rows involved); the chosen fit is evaluated once on the test
-          rows: MSE and 90% predictive-interval coverage. Mean +- sd over seeds.
+          (gaussian, student_t or lognormal) is chosen by PSIS-LOO on the
+          *training rows* (no test rows involved; the pointwise log-likelihood
+          is the density of mpg in its own units for all three, so their elpd
+          are comparable); the chosen fit is evaluated once on the test rows:
+          MSE and 90% predictive-interval coverage. Mean +- sd over seeds. The
+          test MSE of the candidates that were not chosen is recorded too, for
+          information only: it plays no part in the choice.
 speed     The same monotone additive model (n = 200, 5 monotone features with
           10 keypoints) sampled by priorml's default (nutpie) and written by
-          hand in PyMC, sampled with PyMC's default NUTS: min-ESS per second,
-          4 chains x 1000 tune + 1000 draws, wall time including compilation.
+          hand in PyMC, sampled with PyMC's default NUTS: min-ESS per second
+          (bulk ESS, min over every free parameter), 4 chains x 1000 tune +
+          1000 draws, wall time of the whole call including compilation; CPU
+          seconds too. One row per seed (--seeds), mean +- sd, load averages.
 scale     Fit time of priorml's default at n = 200, 2,000 and 20,000.
 
 Usage:  python benchmarks/bayes_benchmarks.py --part accuracy speed scale [--seeds 5]
@@ -40,10 +46,35 @@ def _machine() -> str:
                 break
     except OSError:
         pass
-    return f"{cpu}, {os.cpu_count()} cores, no GPU"
+    return f"{cpu}, {os.cpu_count()} cores shared with other jobs, no GPU"
 
 
-def accuracy(seeds: int, draws: int, tune: int, chains: int) -> dict:
+LIKELIHOODS = ("gaussian", "student_t", "lognormal")
+
+
+def _previous_fits(path: str | None, ytr: np.ndarray) -> dict[int, dict]:
+    """Per seed, the candidates of an earlier run of this benchmark (a results file of the same
+    settings, from before the log-likelihood was reported in target units): their elpd converted to
+    target units (minus n log sd(y), the Jacobian of the standardisation, the same for gaussian and
+    student_t), and the test figures of the one chosen then (the only one whose figures were kept)."""
+    if path is None:
+        return {}
+    old = json.loads(Path(path).read_text())
+    shift = len(ytr) * np.log(np.std(ytr))
+    out = {}
+    for r in old["rows"]:
+        out[r["seed"]] = {"elpd_loo": {k: v - shift for k, v in r["elpd_loo"].items()}, "chosen": r["chosen_likelihood"],
+                          "row": {k: r[k] for k in ("test_mse", "coverage90", "interval_width", "fit_seconds", "diagnostics",
+                                                    "certified", "min_draw_share")}}
+    return out
+
+
+def accuracy(seeds: int, draws: int, tune: int, chains: int, on_seed=None, likelihoods=LIKELIHOODS,
+             previous: str | None = None) -> dict:
+    """Run the Auto MPG benchmark; ``on_seed(partial result)`` after each seed (to save partial runs).
+
+    ``previous``: a results file of an earlier run whose candidates join the choice (see
+    :func:`_previous_fits`); only ``likelihoods`` are fitted here."""
     import arviz as az
 
     import priorml
@@ -54,34 +85,64 @@ def accuracy(seeds: int, draws: int, tune: int, chains: int) -> dict:
     tr, te = datasets.load_split("auto_mpg")
     X, y = df[list(spec.feature_names)], df[spec.target].to_numpy()
     Xtr, ytr, Xte, yte = X.loc[tr], df.loc[tr, spec.target].to_numpy(), X.loc[te], df.loc[te, spec.target].to_numpy()
+    prev = _previous_fits(previous, ytr)
     rows = []
     for seed in range(seeds):
         fits = {}
-        for lik in ("gaussian", "student_t"):
+        for lik in likelihoods:
             t0 = time.perf_counter()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 m = priorml.BayesianRegressor(spec, likelihood=lik, draws=draws, tune=tune, chains=chains,
                                               random_state=seed, progressbar=False).fit(Xtr, ytr)
+            secs = time.perf_counter() - t0
             loo = az.loo(m.idata_)
-            fits[lik] = (float(loo.elpd_loo), m, time.perf_counter() - t0)
-        chosen = max(fits, key=lambda k: fits[k][0])  # training rows only
-        _, m, secs = fits[chosen]
+            fits[lik] = (float(loo.elpd_loo), m, secs, float(loo.se), bool(np.any(loo.pareto_k > 0.7)))
+        elpd = {k: v[0] for k, v in fits.items()}
+        p = prev.get(seed)
+        if p is not None:
+            elpd.update({f"{k} (previous run)": v for k, v in p["elpd_loo"].items()})
+        chosen = max(elpd, key=elpd.get)  # training rows only
+        if chosen.endswith("(previous run)"):
+            if chosen != f"{p['chosen']} (previous run)":
+                raise RuntimeError(f"seed {seed}: {chosen} wins, but its test figures were not kept; refit it")
+            rows.append({"seed": seed, "chosen_likelihood": chosen, "elpd_loo": elpd,
+                         "test_mse_every_candidate_not_used_for_choice":
+                             {k: float(np.mean((v[1].predict(Xte) - yte) ** 2)) for k, v in fits.items()},
+                         **p["row"]})
+            print(rows[-1], flush=True)
+            if on_seed is not None:
+                on_seed(_accuracy_summary(rows, draws, tune, chains))
+            continue
+        _, m, secs, _, _ = fits[chosen]
         pred = m.predict(Xte)
         lo, hi = m.predict_interval(Xte, prob=0.9, random_state=seed).T
         cert = priorml.certify(m, Xtr)
-        rows.append({"seed": seed, "chosen_likelihood": chosen, "elpd_loo": {k: v[0] for k, v in fits.items()},
+        rows.append({"seed": seed, "chosen_likelihood": chosen, "elpd_loo": elpd,
+                     "elpd_loo_se": {k: v[3] for k, v in fits.items()},
+                     "pareto_k_above_0.7": {k: v[4] for k, v in fits.items()},
+                     "test_mse_every_candidate_not_used_for_choice":
+                         {k: float(np.mean((v[1].predict(Xte) - yte) ** 2)) for k, v in fits.items()},
+                     "fit_seconds_every_candidate": {k: v[2] for k, v in fits.items()},
                      "test_mse": float(np.mean((pred - yte) ** 2)),
                      "coverage90": float(np.mean((yte >= lo) & (yte <= hi))),
                      "interval_width": float(np.mean(hi - lo)), "fit_seconds": secs,
                      "diagnostics": {k: m.diagnostics_.get(k) for k in ("r_hat_max", "ess_bulk_min", "divergences", "sampler")},
                      "certified": cert.passed, "min_draw_share": min(r.draws_share for r in cert.rows)})
         print(rows[-1], flush=True)
+        if on_seed is not None:
+            on_seed(_accuracy_summary(rows, draws, tune, chains))
+    return _accuracy_summary(rows, draws, tune, chains)
+
+
+def _accuracy_summary(rows: list[dict], draws: int, tune: int, chains: int) -> dict:
     mse = np.array([r["test_mse"] for r in rows])
     cov = np.array([r["coverage90"] for r in rows])
     return {"rows": rows, "test_mse_mean": float(mse.mean()), "test_mse_sd": float(mse.std(ddof=1)) if len(mse) > 1 else 0.0,
             "coverage_mean": float(cov.mean()), "coverage_sd": float(cov.std(ddof=1)) if len(cov) > 1 else 0.0,
-            "settings": {"draws": draws, "tune": tune, "chains": chains}}
+            "chosen": {k: sum(r["chosen_likelihood"] == k for r in rows) for k in sorted({r["chosen_likelihood"] for r in rows})},
+            "settings": {"draws": draws, "tune": tune, "chains": chains,
+                         "candidates": sorted({k for r in rows for k in r["elpd_loo"]})}}
 
 
 def _simulate(n: int, d: int = 5, seed: int = 0):
@@ -126,7 +187,34 @@ def _hand_written(X: np.ndarray, y: np.ndarray, knots: list[np.ndarray], directi
     return model
 
 
-def speed(draws: int, tune: int, chains: int) -> dict:
+def _cpu_seconds() -> float:
+    """CPU time of this process (all threads) and of its finished children (PyMC's chain processes)."""
+    import resource
+
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _load() -> list[float]:
+    return [round(v, 2) for v in os.getloadavg()]
+
+
+def _summary(values: list[float]) -> dict:
+    a = np.asarray(values, dtype=float)
+    return {"mean": float(a.mean()), "sd": float(a.std(ddof=1)) if len(a) > 1 else 0.0, "n": int(len(a))}
+
+
+def speed(draws: int, tune: int, chains: int, seeds: int, on_seed=None) -> dict:
+    """min-ESS per second, priorml's default against the same model written by hand in PyMC.
+
+    min-ESS: the smallest bulk ESS over every scalar of every free parameter (deterministics left out).
+    Seconds: wall time of the whole call, compilation included: ``BayesianRegressor.fit`` (model build,
+    nutpie compile + sampling, pointwise log-likelihood, diagnostics) against ``pm.sample`` with PyMC's
+    defaults (its own NUTS, C backend, compile included; processes: as many as priorml uses, i.e.
+    min(chains, cores)). The hand-written model is built outside the timer. The data set is fixed;
+    the seeds vary the sampler. The two are run alternately, priorml first, on the same machine. CPU
+    seconds are recorded too: on shared cores they depend less than wall time on what else runs.
+    """
     import pymc as pm
 
     import priorml
@@ -135,29 +223,62 @@ def speed(draws: int, tune: int, chains: int) -> dict:
     d = X.shape[1]
     dirs = [1 if j % 2 == 0 else -1 for j in range(d)]
     spec = priorml.Spec.from_dict({"features": {f"x{j}": {"monotonic": dirs[j]} for j in range(d)}})
-    out = {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        t0 = time.perf_counter()
-        m = priorml.BayesianRegressor(spec, draws=draws, tune=tune, chains=chains, random_state=1, progressbar=False).fit(X, y)
-        secs = time.perf_counter() - t0
-    free = [n for n in m.idata_.posterior.data_vars if not n.startswith("f_")]
-    ess = _min_ess(m.idata_, free)
-    out["priorml_default"] = {"sampler": m.diagnostics_["sampler"], "seconds": secs, "min_ess_bulk": ess,
-                              "min_ess_per_s": ess / secs, "n_free_params": int(sum(np.prod(m.idata_.posterior[n].shape[2:]) or 1 for n in free))}
-    knots = [np.asarray(fs.keypoints) for fs in m.schema_.features]
-    hand = _hand_written(X, y, knots, dirs)
-    t0 = time.perf_counter()
-    with hand, warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        idata = pm.sample(draws=draws, tune=tune, chains=chains, random_seed=1, progressbar=False,
-                          cores=min(chains, os.cpu_count() or 1))
-    secs = time.perf_counter() - t0
-    ess = _min_ess(idata, list(idata.posterior.data_vars))
-    out["pymc_default_hand_written"] = {"sampler": "pymc", "seconds": secs, "min_ess_bulk": ess, "min_ess_per_s": ess / secs}
-    out["speedup_min_ess_per_s"] = out["priorml_default"]["min_ess_per_s"] / out["pymc_default_hand_written"]["min_ess_per_s"]
-    out["settings"] = {"n": 200, "features": d, "keypoints": 10, "draws": draws, "tune": tune, "chains": chains}
-    print(out, flush=True)
+    runs = []
+    for seed in range(seeds):
+        row: dict = {"seed": seed, "load_before": _load()}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            t0, c0 = time.perf_counter(), _cpu_seconds()
+            m = priorml.BayesianRegressor(spec, draws=draws, tune=tune, chains=chains, random_state=seed,
+                                          progressbar=False).fit(X, y)
+            secs, cpu = time.perf_counter() - t0, _cpu_seconds() - c0
+        ess = float(m.diagnostics_["ess_bulk_min"])  # bulk ESS, min over the free parameters
+        row["priorml_default"] = {"sampler": m.diagnostics_["sampler"], "seconds": secs, "min_ess_bulk": ess,
+                                  "min_ess_per_s": ess / secs, "cpu_seconds": cpu, "min_ess_per_cpu_s": ess / cpu, "r_hat_max": m.diagnostics_["r_hat_max"],
+                                  "divergences": m.diagnostics_["divergences"]}
+        knots = [np.asarray(fs.keypoints) for fs in m.schema_.features]
+        hand = _hand_written(X, y, knots, dirs)
+        free = [v.name for v in hand.free_RVs]
+        row["keypoints"] = len(knots[0])
+        row["n_free_params"] = int(sum(int(np.prod(v.shape.eval())) for v in hand.free_RVs))
+        row["load_between"] = _load()
+        with hand, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            t0, c0 = time.perf_counter(), _cpu_seconds()
+            # PyMC's own NUTS and defaults, except the process count: its default guesses half of
+            # os.cpu_count() (hyper-threads), i.e. 1 process here; both get the same 2 cores
+            idata = pm.sample(draws=draws, tune=tune, chains=chains, random_seed=seed, progressbar=False,
+                              cores=min(chains, os.cpu_count() or 1))
+            secs, cpu = time.perf_counter() - t0, _cpu_seconds() - c0
+        ess = _min_ess(idata, free)
+        row["pymc_default_hand_written"] = {"sampler": "pymc", "seconds": secs, "min_ess_bulk": ess,
+                                            "min_ess_per_s": ess / secs, "cpu_seconds": cpu, "min_ess_per_cpu_s": ess / cpu,
+                                            "divergences": int(np.asarray(idata.sample_stats["diverging"]).sum())}
+        row["ratio_min_ess_per_s"] = row["priorml_default"]["min_ess_per_s"] / row["pymc_default_hand_written"]["min_ess_per_s"]
+        row["ratio_min_ess_per_cpu_s"] = (row["priorml_default"]["min_ess_per_cpu_s"]
+                                          / row["pymc_default_hand_written"]["min_ess_per_cpu_s"])
+        row["load_after"] = _load()
+        runs.append(row)
+        print(row, flush=True)
+        if on_seed is not None:
+            on_seed(_speed_summary(runs, draws, tune, chains, seeds))
+    return _speed_summary(runs, draws, tune, chains, seeds)
+
+
+def _speed_summary(runs: list[dict], draws: int, tune: int, chains: int, seeds: int) -> dict:
+    out = {"rows": runs,
+           "ratio_min_ess_per_s": _summary([r["ratio_min_ess_per_s"] for r in runs]),
+           "ratio_min_ess_per_cpu_s": _summary([r["ratio_min_ess_per_cpu_s"] for r in runs])}
+    for k in ("priorml_default", "pymc_default_hand_written"):
+        out[k] = {q: _summary([r[k][q] for r in runs])
+                  for q in ("seconds", "min_ess_bulk", "min_ess_per_s", "cpu_seconds", "min_ess_per_cpu_s")}
+    out["settings"] = {"n": 200, "features": 5, "keypoints": runs[0].get("keypoints"),
+                       "n_free_params": runs[0].get("n_free_params"), "draws": draws, "tune": tune,
+                       "chains": chains, "seeds": seeds,
+                       "min_ess": "bulk ESS, min over every scalar of every free parameter",
+                       "seconds": "wall time of the whole call, compilation included",
+                       "cpu_seconds": "CPU time of the whole call (all threads and chain processes): less sensitive "
+                                      "than wall time to other jobs on shared cores"}
     return out
 
 
@@ -168,12 +289,13 @@ def scale(sizes: list[int], draws: int, tune: int, chains: int) -> dict:
     spec = priorml.Spec.from_dict({"features": {f"x{j}": {"monotonic": 1 if j % 2 == 0 else -1} for j in range(5)}})
     for n in sizes:
         X, y = _simulate(n, seed=n)
+        load = _load()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             t0 = time.perf_counter()
             m = priorml.BayesianRegressor(spec, draws=draws, tune=tune, chains=chains, random_state=0, progressbar=False).fit(X, y)
             secs = time.perf_counter() - t0
-        out["rows"].append({"n": n, "seconds": secs, "sampler": m.diagnostics_["sampler"],
+        out["rows"].append({"n": n, "seconds": secs, "load_before": load, "load_after": _load(), "sampler": m.diagnostics_["sampler"],
                             "r_hat_max": m.diagnostics_["r_hat_max"], "ess_bulk_min": m.diagnostics_["ess_bulk_min"]})
         print(out["rows"][-1], flush=True)
     return out
@@ -187,17 +309,31 @@ def main() -> None:
     ap.add_argument("--tune", type=int, default=1000)
     ap.add_argument("--chains", type=int, default=4)
     ap.add_argument("--sizes", type=int, nargs="+", default=[200, 2000, 20000])
+    ap.add_argument("--likelihoods", nargs="+", default=list(LIKELIHOODS), choices=list(LIKELIHOODS),
+                    help="accuracy: the candidates fitted in this run")
+    ap.add_argument("--previous", default=None,
+                    help="accuracy: results file of an earlier run whose candidates join the LOO choice")
     args = ap.parse_args()
     OUT.mkdir(exist_ok=True)
     for part in args.part:
         t0 = time.perf_counter()
         if part == "accuracy":
-            res = accuracy(args.seeds, args.draws, args.tune, args.chains)
+            def save(partial, t0=t0):
+                partial.update(machine=_machine(), wall_seconds=time.perf_counter() - t0, partial=True)
+                (OUT / "bayes_accuracy.json").write_text(json.dumps(partial, indent=2, default=float))
+
+            res = accuracy(args.seeds, args.draws, args.tune, args.chains, on_seed=save,
+                           likelihoods=tuple(args.likelihoods), previous=args.previous)
         elif part == "speed":
-            res = speed(args.draws, args.tune, args.chains)
+            def save_speed(partial, t0=t0):
+                partial.update(machine=_machine(), wall_seconds=time.perf_counter() - t0, partial=True)
+                (OUT / "bayes_speed.json").write_text(json.dumps(partial, indent=2, default=float))
+
+            res = speed(args.draws, args.tune, args.chains, args.seeds, on_seed=save_speed)
         else:
             res = scale(args.sizes, args.draws, args.tune, args.chains)
         res["machine"] = _machine()
+        res["partial"] = False
         res["wall_seconds"] = time.perf_counter() - t0
         (OUT / f"bayes_{part}.json").write_text(json.dumps(res, indent=2, default=float))
         print(f"wrote {OUT / f'bayes_{part}.json'}", flush=True)

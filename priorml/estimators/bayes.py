@@ -23,7 +23,7 @@ class _BayesBase(SpecEstimator):
 
     _parameter_constraints: dict = {
         "spec": [Spec, dict, str, os.PathLike, None],
-        "likelihood": [StrOptions({"auto", "gaussian", "student_t", "poisson", "bernoulli"})],
+        "likelihood": [StrOptions({"auto", "gaussian", "student_t", "lognormal", "poisson", "bernoulli"})],
         "method": [StrOptions({"nuts", "advi", "map"})],
         "sampler": [StrOptions({"auto", "pymc", "nutpie", "numpyro"})],
         "draws": [Interval(Integral, 1, None, closed="left")],
@@ -40,7 +40,7 @@ class _BayesBase(SpecEstimator):
         self,
         spec: Spec | dict | str | None = None,
         *,
-        likelihood: Literal["auto", "gaussian", "student_t", "poisson", "bernoulli"] = "auto",
+        likelihood: Literal["auto", "gaussian", "student_t", "lognormal", "poisson", "bernoulli"] = "auto",
         method: Literal["nuts", "advi", "map"] = "nuts",
         sampler: Literal["auto", "pymc", "nutpie", "numpyro"] = "auto",
         draws: int = 1000,
@@ -70,10 +70,10 @@ class _BayesBase(SpecEstimator):
         if self._task == "classification":
             if self.likelihood not in ("auto", "bernoulli"):
                 raise DataError([Problem("likelihood", "'auto' or 'bernoulli' for a classifier", repr(self.likelihood),
-                                         "Use BayesianRegressor for gaussian, student_t or poisson.")])
+                                         "Use BayesianRegressor for gaussian, student_t, lognormal or poisson.")])
             return "bernoulli"
         if self.likelihood == "bernoulli":
-            raise DataError([Problem("likelihood", "'auto', 'gaussian', 'student_t' or 'poisson' for a regressor",
+            raise DataError([Problem("likelihood", "'auto', 'gaussian', 'student_t', 'lognormal' or 'poisson' for a regressor",
                                      "'bernoulli'", "Use BayesianClassifier for binary targets.")])
         return "gaussian" if self.likelihood == "auto" else self.likelihood
 
@@ -86,14 +86,8 @@ class _BayesBase(SpecEstimator):
         if self._task == "classification":
             self.classes_, y_model = encode_classes(yv)
         schema, Xenc = fit_schema(spec, X, yv)
-        if likelihood == "poisson":
-            if np.any(yv < 0) or np.any(yv != np.round(yv)):
-                raise DataError([Problem("y", "non-negative integer counts for likelihood='poisson'",
-                                         "negative or fractional values", "Use likelihood='gaussian' for continuous targets.")])
-            schema.y_mean, schema.y_scale = 0.0, 1.0
-            y_model = yv
-        elif self._task == "regression":
-            y_model = schema.scale_y(yv)
+        if self._task == "regression":
+            y_model = bayes.model_target(likelihood, yv, schema)
         bayes.verify_spec(spec, likelihood)
         seed = int_seed(self.random_state)
         terms = bayes.make_terms(spec, schema, Xenc)
@@ -101,7 +95,7 @@ class _BayesBase(SpecEstimator):
         idata, used = bayes.sample(built.model, method=self.method, sampler=self.sampler, draws=self.draws,
                                    tune=self.tune, chains=self.chains, target_accept=self.target_accept,
                                    random_state=seed, progressbar=self.progressbar, device=self.device)
-        idata = _complete_idata(idata, built.model, y_model, self.method)
+        idata = _complete_idata(idata, built.model, y_model, self.method, _log_jacobian(likelihood, schema, yv))
         free = [v.name for v in built.model.free_RVs]
         self.diagnostics_ = bayes.diagnose(idata, free, self.method, self.chains)
         self.diagnostics_["sampler"] = used
@@ -119,16 +113,30 @@ class _BayesBase(SpecEstimator):
         check_predict_input(self, X)
         return self.schema_.transform(self.spec_, X)
 
-    def _to_target(self, m: np.ndarray) -> np.ndarray:
+    def _mean_to_target(self, program, Xenc: np.ndarray) -> np.ndarray:
+        """Draws of the mean function E[y | x], target units (probability or rate for those likelihoods)."""
+        m = program.mean(Xenc)
         if self.likelihood_ in ("gaussian", "student_t"):
             return self.schema_.unscale_y(m)
+        if self.likelihood_ == "lognormal":  # E[y] = exp(mu + s^2 / 2): increasing in mu for each draw
+            s = self.schema_.y_scale * program.draws["sigma"][:, None]
+            return np.exp(self.schema_.unscale_y(m) + 0.5 * s ** 2)
         return m
+
+    def _sample_to_target(self, ys: np.ndarray) -> np.ndarray:
+        """Draws of y in model units -> target units."""
+        if self.likelihood_ in ("gaussian", "student_t"):
+            return self.schema_.unscale_y(ys)
+        if self.likelihood_ == "lognormal":
+            return np.exp(self.schema_.unscale_y(ys))
+        return ys
 
     def predict_draws(self, X: Any) -> np.ndarray:
         """Posterior draws of the mean function, shape (n_draws, n): target units
-        (regression) or the probability of ``classes_[1]`` (classification)."""
+        (regression; for ``likelihood='lognormal'`` the mean ``exp(mu + sigma^2 / 2)``, not the
+        median) or the probability of ``classes_[1]`` (classification)."""
         Xenc = self._encode(X)  # checks that the model is fitted before program_ is read
-        return self._to_target(self.program_.mean(Xenc))
+        return self._mean_to_target(self.program_, Xenc)
 
     def predict_interval(self, X: Any, prob: float = 0.9, random_state: int | None = 0) -> np.ndarray:
         """Posterior-predictive intervals including noise, shape (n, 2)."""
@@ -136,13 +144,14 @@ class _BayesBase(SpecEstimator):
             raise DataError([Problem("prob", "a probability in (0, 1)", repr(prob), "For example prob=0.9.")])
         Xenc = self._encode(X)  # checks that the model is fitted before program_ is read
         rng = np.random.default_rng(random_state)
-        ys = self._to_target(self.program_.sample_y(Xenc, rng))
+        ys = self._sample_to_target(self.program_.sample_y(Xenc, rng))
         a = (1 - prob) / 2
         return np.column_stack([np.quantile(ys, a, axis=0), np.quantile(ys, 1 - a, axis=0)])
 
     def shape_functions(self, grid: int = 50, prob: float = 0.9) -> dict[str, Any]:
         """Each feature's effect curve (centred, linear-predictor scale in target units for
-        gaussian fits, logit for classifiers, log-rate for poisson) with a credible band.
+        gaussian/student_t fits, log target for lognormal, logit for classifiers, log-rate for
+        poisson) with a credible band.
 
         Returns a dict ``feature -> DataFrame`` with columns ``x, mean, lower, upper``.
         """
@@ -150,7 +159,7 @@ class _BayesBase(SpecEstimator):
 
         check_is_fitted(self)
         a = (1 - prob) / 2
-        scale = self.schema_.y_scale if self.likelihood_ in ("gaussian", "student_t") else 1.0
+        scale = self._effect_scale()
         out = {}
         for j, (f, fs) in enumerate(zip(self.spec_.features, self.schema_.features)):
             term = self.program_.terms[j]
@@ -188,7 +197,7 @@ class _BayesBase(SpecEstimator):
         arrays = {n: np.asarray(prior.prior[n]).reshape((-1,) + np.asarray(prior.prior[n]).shape[2:]) for n in present}
         prog = BayesProgram(self.program_.terms, built.link, self.likelihood_, arrays)
         rng = np.random.default_rng(random_state)
-        return {"mean": self._to_target(prog.mean(Xenc)), "y": self._to_target(prog.sample_y(Xenc, rng))}
+        return {"mean": self._mean_to_target(prog, Xenc), "y": self._sample_to_target(prog.sample_y(Xenc, rng))}
 
     # ------------------------------------------------------------------ certificate hooks
     def _enforcement(self, kind: str, key: Any) -> tuple[str, str]:
@@ -200,7 +209,8 @@ class _BayesBase(SpecEstimator):
             "order": "each level = max of its lower neighbours + a half-normal increment",
             "trust": "interaction surface from non-negative mixed differences",
             "dominance": "dominant slopes/effect = dominated maximum + positive excess",
-            "output": "sigmoid (two bounds) or softplus (one bound) link",
+            "output": ("exp of the log-scale predictor (positive)" if self.likelihood_ == "lognormal" else
+                       "sigmoid (two bounds) or softplus (one bound) link"),
         }.get(kind, "")
         return "construction", how
 
@@ -220,7 +230,7 @@ class _BayesBase(SpecEstimator):
         return int(out[0].shape[1] + out[1].shape[1]), 0.05 * viol * self._effect_scale(), "all keypoint segments of both features"
 
     def _effect_scale(self) -> float:
-        return self.schema_.y_scale if self.likelihood_ in ("gaussian", "student_t") else 1.0
+        return self.schema_.y_scale if self.likelihood_ in ("gaussian", "student_t", "lognormal") else 1.0
 
     def _get_saved_state(self):
         meta, arrays = self.program_.to_state()
@@ -247,8 +257,12 @@ class BayesianRegressor(RegressorMixin, _BayesBase):
     ----------
     spec : Spec, dict, str path or None
         The constraint spec (its ``priors`` block is used here).
-    likelihood : {'auto', 'gaussian', 'student_t', 'poisson'}
-        ``auto``: gaussian.
+    likelihood : {'auto', 'gaussian', 'student_t', 'lognormal', 'poisson'}
+        ``auto``: gaussian. ``lognormal`` (positive targets, multiplicative noise) models
+        ``log y``; :meth:`predict` returns the mean ``exp(mu + sigma^2 / 2)``. It refuses
+        what exp would bend (concave shapes, trust, range dominance, bounds other than
+        ``min <= 0``). User priors in target units are translated to log units at the
+        geometric mean of ``y`` (first order; the prior table says so).
     method : {'nuts', 'advi', 'map'}
         Full MCMC, or a quick approximation.
     sampler : {'auto', 'pymc', 'nutpie', 'numpyro'}
@@ -270,7 +284,9 @@ class BayesianRegressor(RegressorMixin, _BayesBase):
     Attributes
     ----------
     idata_ : arviz.InferenceData
-        Posterior, log-likelihood (for ``az.loo``), observed data.
+        Posterior, pointwise log-likelihood (for ``az.loo``; densities of ``y`` in target
+        units, the Jacobian of the standardisation included, so LOO compares across
+        likelihoods), observed data (model units).
     diagnostics_ : dict
         r-hat, bulk/tail ESS, divergences, BFMI and the problems found.
     prior_table_ : list of dict
@@ -330,8 +346,18 @@ class BayesianClassifier(ClassifierMixin, _BayesBase):
 
 
 
-def _complete_idata(idata, model, y_model, method):
-    """Make sure the InferenceData has observed data and the pointwise log-likelihood."""
+def _log_jacobian(likelihood: str, schema, y: np.ndarray) -> np.ndarray | None:
+    """log |d y_model / d y| per row: added to the model-unit log density it gives the density of ``y``."""
+    if likelihood in ("gaussian", "student_t"):
+        return np.full(len(y), -np.log(schema.y_scale))
+    if likelihood == "lognormal":
+        return -np.log(schema.y_scale) - np.log(np.asarray(y, dtype=float))
+    return None  # counts and classes are modelled in their own units
+
+
+def _complete_idata(idata, model, y_model, method, log_jacobian=None):
+    """Make sure the InferenceData has observed data and the pointwise log-likelihood,
+    the latter as densities of the target in its own units (``log_jacobian`` added)."""
     import pymc as pm
 
     if "observed_data" not in idata.groups():
@@ -352,6 +378,11 @@ def _complete_idata(idata, model, y_model, method):
             from ..errors import SamplerWarning
 
             warnings.warn(f"log-likelihood could not be computed ({exc}); az.loo will not work.", SamplerWarning)
+            return idata
+        if log_jacobian is not None:
+            ll = idata.log_likelihood
+            ll["y"] = ll["y"] + np.asarray(log_jacobian)
+            ll.attrs["units"] = "log density of y in target units (Jacobian of the standardisation included)"
     return idata
 
 

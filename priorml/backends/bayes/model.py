@@ -30,6 +30,14 @@ change of ``eta`` from the smallest to the largest keypoint):
   (range) are the dominated one's maximum plus a positive excess;
 * output bounds: a scaled sigmoid link (both bounds) or a softplus (one bound).
 
+``likelihood="lognormal"`` models ``log y`` (standardised) with this additive
+predictor and Gaussian noise: the prediction is the mean
+``E[y] = exp(mu + sigma^2 / 2)``, an increasing function of ``eta`` for each
+draw (sigma does not depend on x). Increasing maps keep monotonicity,
+unimodality, orders, monotonic dominance and a lower bound <= 0, and exp of a
+convex curve is convex; concavity, trust, range dominance and other bounds
+are not kept, so :func:`verify_spec` refuses them.
+
 Each term is centred on the training rows (a constant shift), which
 decorrelates the intercept from the effects without changing any shape.
 """
@@ -47,7 +55,7 @@ from ...spec.features import _cat_key
 from .design import Term, segment_midpoints, unit_widths
 from .priors import PriorRecord, elicit_magnitude, elicit_signed
 
-LIKELIHOODS = ("gaussian", "student_t", "poisson", "bernoulli")
+LIKELIHOODS = ("gaussian", "student_t", "lognormal", "poisson", "bernoulli")
 UNIMODAL_EPS = 0.05
 
 
@@ -56,7 +64,7 @@ def verify_spec(spec: Spec, likelihood: str) -> None:
     problems: list[Problem] = []
     bounds = spec.output
     for f in spec.features:
-        if not isinstance(f, NumericFeature) or not f.shape or bounds is None:
+        if not isinstance(f, NumericFeature) or not f.shape or bounds is None or likelihood == "lognormal":
             continue
         two = bounds.min is not None and bounds.max is not None
         bad = two or (bounds.max is None and f.shape == "concave") or (bounds.min is None and f.shape == "convex")
@@ -70,16 +78,21 @@ def verify_spec(spec: Spec, likelihood: str) -> None:
     if likelihood == "poisson" and bounds is not None:
         problems.append(Problem("output", "no output bounds with the poisson likelihood (rates are positive already)",
                                 repr(bounds.to_dict()), "Remove the output block."))
+    if likelihood == "lognormal" and bounds is not None and (bounds.max is not None or bounds.min > 0):
+        problems.append(Problem("output", "at most a lower bound <= 0 with the lognormal likelihood (its predictions "
+                                "are positive already)", repr(bounds.to_dict()),
+                                "Remove the output block (or keep only min: 0), or use likelihood='gaussian'."))
     # A curved link between the additive predictor and the prediction (sigmoid/softplus for bounds, exp for
     # rates) keeps single-feature monotonicity and unimodality, but not what compares points across features.
-    curved = ("the exp link of the poisson likelihood" if likelihood == "poisson" else
+    curved = (f"the exp link of the {likelihood} likelihood" if likelihood in ("poisson", "lognormal") else
               f"the output bounds {bounds.to_dict()}" if bounds is not None and likelihood != "bernoulli" else None)
-    if likelihood == "poisson":
+    if likelihood in ("poisson", "lognormal"):
+        what = "rate" if likelihood == "poisson" else "mean"
         for f in spec.features:
             if isinstance(f, NumericFeature) and f.shape == "concave":
-                problems.append(Problem(f"features.{f.name}.shape", "no concave shape with the poisson likelihood",
-                                        "'concave'", "The rate is exp(additive predictor), and exp of a concave curve is not "
-                                        "concave; drop the shape or use likelihood='gaussian'.", f.name, "shape"))
+                problems.append(Problem(f"features.{f.name}.shape", f"no concave shape with the {likelihood} likelihood",
+                                        "'concave'", f"The {what} is exp(additive predictor), and exp of a concave curve is "
+                                        "not concave; drop the shape or use likelihood='gaussian'.", f.name, "shape"))
     in_trust = set()
     for t in spec.trusts:
         where = f"interactions[trust {t.feature} by {t.by}]"
@@ -139,17 +152,53 @@ class BuildResult:
     data_names: list[str] = field(default_factory=list)
 
 
+def model_target(likelihood: str, y: np.ndarray, schema) -> np.ndarray:
+    """The target in model units, setting ``schema.y_mean``/``y_scale`` to what was standardised.
+
+    gaussian/student_t: ``(y - mean) / sd``; lognormal: ``(log y - mean) / sd`` of ``log y`` (``y > 0``);
+    poisson: the counts (mean 0, scale 1); bernoulli: the 0/1 codes, unchanged.
+    """
+    from ...errors import DataError
+
+    y = np.asarray(y, dtype=float)
+    if likelihood == "bernoulli":
+        return y
+    if likelihood == "poisson":
+        if np.any(y < 0) or np.any(y != np.round(y)):
+            raise DataError([Problem("y", "non-negative integer counts for likelihood='poisson'",
+                                     "negative or fractional values", "Use likelihood='gaussian' for continuous targets.")])
+        schema.y_mean, schema.y_scale = 0.0, 1.0
+        return y
+    if likelihood == "lognormal":
+        if np.any(y <= 0):
+            raise DataError([Problem("y", "a positive target for likelihood='lognormal'",
+                                     f"{int(np.sum(y <= 0))} values <= 0 (smallest {y.min():g})",
+                                     "Use likelihood='gaussian' or 'student_t', or shift the target.")])
+        ly = np.log(y)
+        sd = float(np.std(ly))
+        schema.y_mean, schema.y_scale = float(np.mean(ly)), sd if sd > 1e-12 else 1.0
+        return (ly - schema.y_mean) / schema.y_scale
+    return schema.scale_y(y)
+
+
 def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.ndarray, *, likelihood: str,
                 smoothness: float = 1.0) -> BuildResult:
-    """The PyMC model; ``y`` in model units (standardised target, 0/1, or counts)."""
+    """The PyMC model; ``y`` in model units (:func:`model_target`: standardised target or log-target,
+    0/1, or counts)."""
     import pymc as pm
     import pytensor.tensor as pt
 
     records: list[PriorRecord] = []
     classification = likelihood == "bernoulli"
     counts = likelihood == "poisson"
-    scale = 1.0 if (classification or counts) else schema.y_scale
-    unit = "logit" if classification else ("log-rate" if counts else "standardised target")
+    lognormal = likelihood == "lognormal"
+    # user priors in target units -> model units; for lognormal, a change of d target units at the geometric
+    # mean g of y is a change of about d / g in log y (first-order, recorded as such in the prior table)
+    level = float(np.exp(schema.y_mean)) if lognormal else 1.0
+    scale = 1.0 if (classification or counts) else schema.y_scale * level
+    unit = "logit" if classification else ("log-rate" if counts else
+                                           "standardised log target" if lognormal else "standardised target")
+    per_level = f"; translated to log units at the geometric mean of y ({level:.4g}), first order" if lognormal else ""
     idx = {n: i for i, n in enumerate(spec.feature_names)}
     coords = {"obs": np.arange(len(y))}
 
@@ -157,7 +206,16 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
         W = {t.name: pm.Data(f"W_{t.name}", t.weights(Xenc)) for t in terms}
         # ------------------------------------------------------------------ intercept
         ip = spec.priors.intercept
-        if ip is not None and not classification and not counts:
+        if ip is not None and lognormal:
+            if ip.mean <= 0:
+                raise SpecError([Problem("priors.intercept.mean", "a positive mean with likelihood='lognormal'",
+                                         repr(ip.mean), "Give the typical target level (> 0), or remove the prior.")])
+            mu_l, sd_l = float(np.log(ip.mean)), ip.sd / ip.mean
+            b0_log = pm.Normal("intercept_user_log", mu_l, sd_l)
+            b0 = pm.Deterministic("b0", (b0_log - schema.y_mean) / schema.y_scale)
+            records.append(PriorRecord("intercept", None, "Normal", {"mu": mu_l, "sigma": sd_l}, "user",
+                                       f"log target: log(mean {ip.mean:g}), sd {ip.sd:g} / mean (first order)"))
+        elif ip is not None and not classification and not counts:
             b0_user = pm.Normal("intercept_user", ip.mean, ip.sd)
             b0 = pm.Deterministic("b0", (b0_user - schema.y_mean) / schema.y_scale)
             records.append(PriorRecord("intercept", None, "Normal", {"mu": ip.mean, "sigma": ip.sd}, "user", "target units"))
@@ -183,7 +241,8 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
             if isinstance(f, CategoricalFeature):
                 values[term.name] = _categorical(pm, pt, f, schema.features[j], term, records)
                 continue
-            s, R = _numeric_slopes(pm, pt, spec, f, j, term, idx, slopes, totals, scale, unit, smoothness, records)
+            s, R = _numeric_slopes(pm, pt, spec, f, j, term, idx, slopes, totals, scale, unit, smoothness, records,
+                                   per_level)
             slopes[j], totals[j] = s, R
             w = unit_widths(term.knots[0])
             values[term.name] = pt.concatenate([pt.zeros(1), pt.cumsum(s * w)])
@@ -206,12 +265,14 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
         elif counts:
             pm.Poisson("y", mu=pt.exp(eta), observed=obs, dims="obs")
         else:
-            mu, link = _bounded_mean(pt, spec, schema, eta, link)
+            # lognormal: a lower bound <= 0 is all verify_spec lets through, and exp keeps it
+            mu, link = (eta, link) if lognormal else _bounded_mean(pt, spec, schema, eta, link)
             ns = spec.priors.noise
             if ns is not None:
                 sigma_user = pm.HalfNormal("sigma_user", ns.scale)
-                sigma = pm.Deterministic("sigma", sigma_user / schema.y_scale)
-                records.append(PriorRecord("noise", None, "HalfNormal", {"sigma": ns.scale}, "user", "target units"))
+                sigma = pm.Deterministic("sigma", sigma_user / scale)
+                records.append(PriorRecord("noise", None, "HalfNormal", {"sigma": ns.scale}, "user",
+                                           "target units" + per_level))
             else:
                 sigma = pm.HalfNormal("sigma", 1.0)
                 records.append(PriorRecord("noise", None, "HalfNormal", {"sigma": 1.0}, "scaled", unit))
@@ -253,7 +314,7 @@ def _random_walk(pm, pt, name: str, n: int, tau):
 
 
 def _numeric_slopes(pm, pt, spec, f: NumericFeature, j: int, term: Term, idx, slopes, totals, scale, unit,
-                    smoothness, records):
+                    smoothness, records, per_level: str = ""):
     knots = term.knots[0]
     w = unit_widths(knots)
     S = len(w)
@@ -273,7 +334,8 @@ def _numeric_slopes(pm, pt, spec, f: NumericFeature, j: int, term: Term, idx, sl
             dist, params = elicit_magnitude(lo, hi, prior.prob)
             R_user = getattr(pm, dist)(f"{name}_effect_user", **params)
             records.append(PriorRecord(f"{name}_effect_user", feature, dist, params, "user",
-                                       f"|total change| across the range, target units; P(in {[lo, hi]}) = {prior.prob}"))
+                                       f"|total change| across the range, target units; P(in {[lo, hi]}) = {prior.prob}"
+                                       + per_level))
             return R_user / scale
         R = pm.LogNormal(f"{name}_{tag}", default_mu, default_sigma)
         records.append(PriorRecord(f"{name}_{tag}", feature, "LogNormal", {"mu": default_mu, "sigma": default_sigma},
@@ -285,7 +347,8 @@ def _numeric_slopes(pm, pt, spec, f: NumericFeature, j: int, term: Term, idx, sl
             dist, params = elicit_signed(*prior.effect, prior.prob)
             R_user = pm.Normal(f"{name}_effect_user", **params)
             records.append(PriorRecord(f"{name}_effect_user", feature, dist, params, "user",
-                                       f"total change across the range, target units; P(in {list(prior.effect)}) = {prior.prob}"))
+                                       f"total change across the range, target units; P(in {list(prior.effect)}) = {prior.prob}"
+                                       + per_level))
             return R_user / scale
         R = pm.Normal(f"{name}_effect", 0.0, 1.0)
         records.append(PriorRecord(f"{name}_effect", feature, "Normal", {"mu": 0.0, "sigma": 1.0}, "scaled",

@@ -1,7 +1,8 @@
 """Priors of the Bayesian backend, each recorded with its origin.
 
 * ``user``: from the spec's ``priors`` block, in the user's units, never
-  rescaled. An effect range with a probability becomes a distribution that
+  rescaled (with ``likelihood="lognormal"``, translated to log units at the
+  geometric mean of the target, to first order, and noted as such). An effect range with a probability becomes a distribution that
   puts exactly that probability in the range (solved in closed form):
   a log-normal symmetric in log space for a magnitude bounded away from 0, a
   half-normal when the range starts at 0, a normal for a signed effect.

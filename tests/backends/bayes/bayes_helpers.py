@@ -45,11 +45,8 @@ def prior_model(spec, X, y, *, likelihood: str = "gaussian", draws: int = 300, r
     if classifier:
         est.classes_, y_model = encode_classes(yv)
     schema, Xenc = fit_schema(spec_, X, yv)
-    if likelihood == "poisson":
-        schema.y_mean, schema.y_scale = 0.0, 1.0
-        y_model = yv
-    elif not classifier:
-        y_model = schema.scale_y(yv)
+    if not classifier:
+        y_model = bayes.model_target(likelihood, yv, schema)
     bayes.verify_spec(spec_, likelihood)
     terms = bayes.make_terms(spec_, schema, Xenc)
     built = bayes.build_model(spec_, schema, terms, Xenc, y_model, likelihood=likelihood, smoothness=smoothness)

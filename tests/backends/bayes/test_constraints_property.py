@@ -303,6 +303,41 @@ def test_every_nuts_posterior_draw_obeys_every_constraint(problem):
     _fit_and_certify(problem, NUTS)
 
 
+# lognormal: E[y] = exp(mu + s^2 / 2) is increasing in the additive predictor for each draw; what exp keeps
+LOGNORMAL = {"output": {"min": 0},
+             "features": {"x0": {"monotonic": "decreasing", "shape": "convex", "keypoints": 5},
+                          "x1": {"monotonic": "increasing", "keypoints": 4}, "x2": {"unimodal": "peak", "keypoints": 5},
+                          "x3": {"monotonic": "increasing", "keypoints": 3}, "x4": {"shape": "convex", "keypoints": 4},
+                          "g": {"type": "categorical", "order": ["a", "b", "c"]}},
+             "interactions": [{"dominance": "monotonic", "feature": "x1", "over": "x3"}]}
+
+
+def _lognormal_problem():
+    raw = {k: v for k, v in LOGNORMAL.items() if k != "output"}
+    spec_dict, X, y = make_data(raw, None, 13)
+    return {**spec_dict, "output": {"min": 0}}, X, np.exp(0.5 * y)
+
+
+def test_every_lognormal_prior_draw_obeys_every_constraint():
+    spec_dict, X, y = _lognormal_problem()
+    model = prior_model(spec_dict, X, y, likelihood="lognormal", draws=PRIOR_DRAWS)
+    check_prior_draws(model, X)  # vertex values (log scale) and certify (predictions: exp(...))
+    check_public_prior_predictive(model, X)
+    assert np.all(model.prior_predictive(X, draws=50)["y"] > 0)
+
+
+def test_every_lognormal_advi_posterior_draw_obeys_every_constraint():
+    spec_dict, X, y = _lognormal_problem()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = priorml.BayesianRegressor(spec_dict, likelihood="lognormal", **ADVI).fit(X, y)
+    cert = assert_certified(model, X, "advi lognormal posterior")
+    assert len(cert.rows) == expected_rows(model.spec_)
+    viol = vertex_violations(model, model.program_.draws)
+    assert all(v <= 0 for v in viol.values()), {k: v for k, v in viol.items() if v > 0}
+    assert np.ptp(model.predict(X)) > 0.3 * np.ptp(y), "the posterior mean is (nearly) flat"
+
+
 # ---------------------------------------------------------------------- regressions
 def _three_monotone(seed: int = 0):
     rng = np.random.default_rng(seed)
@@ -339,7 +374,15 @@ def test_every_dominance_of_a_feature_holds_in_every_prior_draw(dominances):
     ({"features": {"a": {"monotonic": 1}, "b": {"monotonic": 1}}, "interactions": [{"dominance": "range", "feature": "a", "over": "b"}]},
      "poisson", "interactions[dominance a over b].dominance", "a", "dominance"),
     ({"features": {"a": {"shape": "concave"}}}, "poisson", "features.a.shape", "a", "shape"),
-], ids=["trust-lower-bound", "range-two-bounds", "trust-poisson", "range-poisson", "concave-poisson"])
+    ({"features": {"a": {"monotonic": 1}, "b": {}}, "interactions": [{"trust": "edgeworth", "feature": "a", "by": "b"}]},
+     "lognormal", "interactions[trust a by b].trust", "a", "trust"),
+    ({"features": {"a": {"monotonic": 1}, "b": {"monotonic": 1}}, "interactions": [{"dominance": "range", "feature": "a", "over": "b"}]},
+     "lognormal", "interactions[dominance a over b].dominance", "a", "dominance"),
+    ({"features": {"a": {"monotonic": -1, "shape": "concave"}}}, "lognormal", "features.a.shape", "a", "shape"),
+    ({"output": {"max": 40}, "features": {"a": {}}}, "lognormal", "output", None, None),
+    ({"output": {"min": 5}, "features": {"a": {}}}, "lognormal", "output", None, None),
+], ids=["trust-lower-bound", "range-two-bounds", "trust-poisson", "range-poisson", "concave-poisson",
+        "trust-lognormal", "range-lognormal", "concave-lognormal", "max-lognormal", "positive-min-lognormal"])
 def test_curved_links_refuse_what_they_would_bend(spec, likelihood, where, feature, key):
     # Before these were refused, prior draws violated them (certify: trust 39-95%, range 91%,
     # concave 2% of the draws passing): the sigmoid/softplus/exp link bends what compares points.
@@ -356,5 +399,6 @@ def test_what_curved_links_keep_is_still_accepted():
           "interactions": [{"dominance": "monotonic", "feature": "b", "over": "a"}]}
     verify_spec(priorml.Spec.from_dict(ok), "gaussian")
     verify_spec(priorml.Spec.from_dict({**ok, "output": None}), "poisson")
+    verify_spec(priorml.Spec.from_dict(ok), "lognormal")  # min: 0 is kept by exp
     verify_spec(priorml.Spec.from_dict({"features": {"a": {"monotonic": 1}, "b": {}},
                                         "interactions": [{"trust": "edgeworth", "feature": "a", "by": "b"}]}), "bernoulli")

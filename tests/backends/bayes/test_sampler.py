@@ -3,7 +3,7 @@
 One tiny model (60 rows, two features with 3 keypoints) is sampled by each
 NUTS implementation (nutpie, PyMC, numpyro on CPU); the nutpie fit is shared
 by the tests of predictions, intervals, shape functions, InferenceData and
-persistence. ADVI, MAP, the four likelihoods and the diagnostics' warning
+persistence. ADVI, MAP, the five likelihoods and the diagnostics' warning
 each get one small fit of their own.
 """
 
@@ -101,6 +101,45 @@ def test_advi_with_student_t_noise(data):
     assert np.corrcoef(est.predict(X), y)[0, 1] > 0.8
     iv = est.predict_interval(X, prob=0.9)
     assert np.all(iv[:, 0] < iv[:, 1])
+
+
+def test_advi_with_lognormal_noise():
+    # multiplicative noise on a positive target: y = exp(0.5 + x + noise), noise sd 0.2 on the log scale
+    rng = np.random.default_rng(4)
+    X = pd.DataFrame({"x": rng.uniform(0, 1, N), "z": rng.uniform(-1, 1, N)})
+    y = np.exp(0.5 + X["x"].to_numpy() + rng.normal(0, 0.2, N))
+    est = BayesianRegressor(SPEC, likelihood="lognormal", method="advi", draws=100, chains=2, progressbar=False,
+                            random_state=0).fit(X, y)
+    assert est.likelihood_ == "lognormal" and est.program_.n_draws == 200
+    # predict is the posterior mean of E[y | x] = exp(mu + s^2 / 2), with mu and s on the log scale
+    mu = est.schema_.unscale_y(est.program_.mean(est.schema_.transform(est.spec_, X)))
+    s = est.schema_.y_scale * est.program_.draws["sigma"][:, None]
+    np.testing.assert_allclose(est.predict(X), np.exp(mu + s ** 2 / 2).mean(axis=0))
+    assert 0.1 < np.median(s) < 0.35  # the truth: 0.2
+    grid = pd.DataFrame({"x": np.linspace(0, 1, 11), "z": 0.0})
+    assert np.all(np.diff(est.predict_draws(grid), axis=1) >= 0)  # every draw increasing in x
+    assert 2.0 < est.predict(grid)[-1] / est.predict(grid)[0] < 3.5  # the truth: e = 2.7
+    iv = est.predict_interval(X, prob=0.9)
+    assert np.all(iv > 0) and 0.75 <= np.mean((iv[:, 0] <= y) & (y <= iv[:, 1])) <= 1.0
+    # pointwise log-likelihood: the lognormal density of y in target units (Jacobian included)
+    from scipy.stats import norm
+
+    ll = np.asarray(est.idata_.log_likelihood["y"]).reshape(200, N)
+    expected = norm.logpdf(np.log(y), mu, s) - np.log(y)
+    np.testing.assert_allclose(ll, expected, rtol=1e-6, atol=1e-6)
+    with pytest.raises(priorml.DataError, match="positive target"):
+        BayesianRegressor(SPEC, likelihood="lognormal", method="map", progressbar=False).fit(X, y - 3)
+
+
+def test_log_likelihood_is_in_target_units(nutpie_model, data):
+    # az.loo of fits with different likelihoods (different model units) must be comparable
+    from scipy.stats import norm
+
+    X, y = data
+    mean = nutpie_model.predict_draws(X)
+    sd = nutpie_model.schema_.y_scale * nutpie_model.program_.draws["sigma"][:, None]
+    ll = np.asarray(nutpie_model.idata_.log_likelihood["y"]).reshape(400, N)
+    np.testing.assert_allclose(ll, norm.logpdf(y, mean, sd), rtol=1e-6, atol=1e-6)
 
 
 def test_map_with_poisson_counts():
