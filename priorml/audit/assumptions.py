@@ -133,6 +133,7 @@ import numpy as np
 from ..errors import DataError, Problem, SpecError
 from ..spec import CategoricalFeature, NumericFeature, Spec
 from ..spec.constraints import Dominance, Trust
+from ..spec.spec import as_spec
 from . import _additive as add
 
 __all__ = ["check_assumptions", "AssumptionReport", "VERDICTS"]
@@ -838,14 +839,7 @@ def _check_args(alpha, n_bootstrap, cv, random_state, n_jobs, progress) -> None:
 
 
 def _resolve_spec(spec: Any) -> Spec:
-    if isinstance(spec, Spec):
-        return spec
-    if isinstance(spec, dict):
-        return Spec.from_dict(spec)
-    if isinstance(spec, (str, Path)):
-        return Spec.from_json(spec) if str(spec).endswith(".json") else Spec.from_yaml(spec)
-    raise SpecError([Problem("spec", "a priorml.Spec, a dict, or a path to a YAML/JSON file", type(spec).__name__,
-                             "Build one with priorml.Spec.from_dict(...).")])
+    return as_spec(spec)
 
 
 def _splitter(cv: Any, task: str, y: np.ndarray, random_state: int):

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..spec import Spec
+from ..spec.spec import as_spec
 from ._words import describe_spec
 
 __all__ = ["Report", "collect_report", "holdout_split", "plain"]
@@ -249,18 +250,6 @@ def collect_report(spec: Any, X: Any, y: Any, *, model: Any = None, backend: str
         provenance=provenance,
     )
 
-
-def as_spec(spec: Any) -> Spec:
-    """``spec`` (a Spec, a dict or a path to a YAML/JSON file) as a :class:`Spec`."""
-    from ..errors import Problem, SpecError
-
-    if isinstance(spec, Spec):
-        return spec
-    if isinstance(spec, dict):
-        return Spec.from_dict(spec)
-    if isinstance(spec, (str, Path)):
-        return Spec.from_json(spec) if str(spec).endswith(".json") else Spec.from_yaml(spec)
-    raise SpecError([Problem("spec", "a priorml.Spec, a dict or a path to a YAML/JSON spec", type(spec).__name__)])
 
 
 def _make_model(spec: Spec, backend: str, params: dict, random_state: int) -> Any:

@@ -360,3 +360,21 @@ def _cross_check(spec: Any, declared: set[str]) -> list[Problem]:
         chk.problems.append(Problem("priors.noise", "no noise prior for classification (the Bernoulli likelihood has no noise scale)",
                                     repr(spec.priors.noise.to_dict()), "Remove priors.noise."))
     return chk.problems
+
+
+def as_spec(spec: Any) -> Spec:
+    """``spec`` given as a :class:`Spec`, a dict, or a path to a YAML/JSON file, as a :class:`Spec`.
+
+    Raises
+    ------
+    SpecError
+        For anything else, or an invalid spec.
+    """
+    if isinstance(spec, Spec):
+        return spec
+    if isinstance(spec, Mapping):
+        return Spec.from_dict(spec)
+    if isinstance(spec, (str, Path)):
+        return Spec.from_json(spec) if str(spec).endswith(".json") else Spec.from_yaml(spec)
+    raise SpecError([Problem("spec", "a priorml.Spec, a dict, or a path to a YAML/JSON file", type(spec).__name__,
+                             "Build one with priorml.Spec.from_dict(...) or give the path of a YAML spec.")])
