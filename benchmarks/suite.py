@@ -66,10 +66,10 @@ from priorml import datasets  # noqa: E402
 
 DEFAULT_OUT = ROOT / "results" / "suite.json"
 DEFAULT_SIZES = ("50", "100", "200", "all")
-BUILTIN = ("lattice", "random_forest", "hist_gradient_boosting", "linear", "hgb_monotone")
+BUILTIN = ("lattice", "bayes", "random_forest", "hist_gradient_boosting", "linear", "hgb_monotone")
 EXTRA = ("lattice_cv", "pygam", "pygam_free")
 ALL_MODELS = BUILTIN + EXTRA
-KIND = {"lattice": "constrained", "lattice_cv": "constrained", "random_forest": "baseline",
+KIND = {"lattice": "constrained", "bayes": "constrained", "lattice_cv": "constrained", "random_forest": "baseline",
         "hist_gradient_boosting": "baseline", "linear": "baseline", "hgb_monotone": "peer", "pygam": "peer",
         "pygam_free": "ablation"}
 CV_FOLDS = 3
@@ -311,6 +311,11 @@ def run(args) -> dict:
     run_info = {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "loadavg_start": list(os.getloadavg()),
                 "command": " ".join([Path(sys.executable).name] + sys.argv)}
     doc["runs"].append(run_info)
+    dropped = [r for r in doc["records"] if r["model"] in args.drop_models]
+    if dropped:
+        doc["records"] = [r for r in doc["records"] if r["model"] not in args.drop_models]
+        run_info["dropped_records"] = {m: sum(r["model"] == m for r in dropped) for m in args.drop_models}
+        log(f"dropped {len(dropped)} earlier records of {', '.join(args.drop_models)} (refitted now)")
     done = {key(r) for r in doc["records"]}
     t_start = time.perf_counter()
     models = list(args.models)
@@ -375,6 +380,8 @@ def main(argv=None) -> None:
     ap.add_argument("--sizes", nargs="+", default=list(DEFAULT_SIZES),
                     help="training sizes: integers and/or 'all' (default: 50 100 200 all)")
     ap.add_argument("--seeds", type=int, default=3, help="seeds 0..k-1 (default 3)")
+    ap.add_argument("--drop-models", nargs="+", default=[], metavar="MODEL",
+                    help="with --resume: forget the records of these models first (code changed), so they are refitted")
     ap.add_argument("--models", nargs="+", default=[*BUILTIN, "pygam"], choices=ALL_MODELS,
                     help="models to fit (default: the built-ins and pygam; lattice_cv and pygam_free are opt-in)")
     ap.add_argument("--out", default=str(DEFAULT_OUT))

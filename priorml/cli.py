@@ -618,8 +618,8 @@ def cmd_demo(args: argparse.Namespace, con: _Console) -> int:
     from .demo import main as demo_main
 
     argv = ["--out", args.out, "--seed", str(args.random_state)]
-    if args.bayes:
-        argv.append("--bayes")
+    if not args.bayes:
+        argv.append("--no-bayes")
     if args.learning_curve:
         argv.append("--learning-curve")
     if con.quiet:
@@ -785,7 +785,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", parents=[basic], help="run the end-to-end demo on Auto MPG",
                        description="Run the command line end to end on the bundled Auto MPG data.")
     p.add_argument("--out", default="priorml-demo", help="output directory (default ./priorml-demo)")
-    p.add_argument("--bayes", action="store_true", help="also fit the Bayesian model (about a minute more)")
+    p.add_argument("--no-bayes", dest="bayes", action="store_false", help="skip the Bayesian model (about a minute less)")
     p.add_argument("--learning-curve", action="store_true", help="add a learning curve to the report (several "
                                                                  "minutes more)")
     p.set_defaults(func=cmd_demo)

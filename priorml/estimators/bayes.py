@@ -95,12 +95,18 @@ class _BayesBase(SpecEstimator):
         idata, used = bayes.sample(built.model, method=self.method, sampler=self.sampler, draws=self.draws,
                                    tune=self.tune, chains=self.chains, target_accept=self.target_accept,
                                    random_state=seed, progressbar=self.progressbar, device=self.device)
-        idata = _complete_idata(idata, built.model, y_model, self.method, _log_jacobian(likelihood, schema, yv))
+        names = [t.name for t in terms] + ["b0", "sigma", "nu"]
+        self.program_ = bayes.BayesProgram(terms, built.link, likelihood, bayes.stack_draws(idata, names))
+        idata, ll_note = _complete_idata(idata, self.program_, Xenc, y_model, self.method,
+                                         _log_jacobian(likelihood, schema, yv))
         free = [v.name for v in built.model.free_RVs]
         self.diagnostics_ = bayes.diagnose(idata, free, self.method, self.chains)
         self.diagnostics_["sampler"] = used
-        names = [t.name for t in terms] + ["b0", "sigma", "nu"]
-        self.program_ = bayes.BayesProgram(terms, built.link, likelihood, bayes.stack_draws(idata, names))
+        self.diagnostics_["likelihood_evaluation"] = (
+            "sufficient statistics (Z'Z, Z'y, y'y): gradient cost independent of n"
+            if bayes.uses_sufficient_statistics(spec, likelihood) else "per row")
+        if ll_note:
+            self.diagnostics_["log_likelihood"] = ll_note
         self.idata_ = idata
         self.prior_table_ = [r.to_dict() for r in built.records]
         self.spec_ = spec
@@ -355,35 +361,46 @@ def _log_jacobian(likelihood: str, schema, y: np.ndarray) -> np.ndarray | None:
     return None  # counts and classes are modelled in their own units
 
 
-def _complete_idata(idata, model, y_model, method, log_jacobian=None):
-    """Make sure the InferenceData has observed data and the pointwise log-likelihood,
-    the latter as densities of the target in its own units (``log_jacobian`` added)."""
-    import pymc as pm
+#: pointwise log-likelihood sizes (draws x rows): float64 up to the first, float32 up to the second,
+#: not stored beyond (az.loo needs it; a subsample of rows can be scored with program_.log_likelihood)
+LOGLIK_FLOAT64_MAX = 50_000_000
+LOGLIK_STORED_MAX = 250_000_000
+
+
+def _complete_idata(idata, program, Xenc, y_model, method, log_jacobian=None):
+    """Add observed data and the pointwise log-likelihood to the InferenceData, the latter as
+    densities of the target in its own units (``log_jacobian`` added), computed in numpy from
+    the draws. Returns ``(idata, note)``; the note says why the log-likelihood is missing or
+    stored in float32, or is empty."""
+    import xarray as xr
 
     if "observed_data" not in idata.groups():
-        import xarray as xr
-
         idata.add_groups(observed_data=xr.Dataset({"y": ("obs", np.asarray(y_model))}))
-    if method != "map" and "log_likelihood" not in idata.groups():
-        import pytensor
-        from pytensor.compile.mode import Mode
+    if method == "map" or "log_likelihood" in idata.groups():
+        return idata, ""
+    size = program.n_draws * Xenc.shape[0]
+    if size > LOGLIK_STORED_MAX:
+        import warnings
 
-        try:
-            # evaluated once per draw: skip the costly graph rewrites (the C linker stays, see sampling.sample)
-            with pytensor.config.change_flags(mode=Mode(linker="cvm", optimizer="fast_compile")):
-                pm.compute_log_likelihood(idata, model=model, progressbar=False, extend_inferencedata=True)
-        except Exception as exc:  # keep the fit; say what is missing
-            import warnings
+        from ..errors import SamplerWarning
 
-            from ..errors import SamplerWarning
-
-            warnings.warn(f"log-likelihood could not be computed ({exc}); az.loo will not work.", SamplerWarning)
-            return idata
-        if log_jacobian is not None:
-            ll = idata.log_likelihood
-            ll["y"] = ll["y"] + np.asarray(log_jacobian)
-            ll.attrs["units"] = "log density of y in target units (Jacobian of the standardisation included)"
-    return idata
+        note = (f"pointwise log-likelihood not stored: {program.n_draws} draws x {Xenc.shape[0]} rows exceeds "
+                f"{LOGLIK_STORED_MAX:.0e} values; az.loo will not work. Score a subsample of rows with "
+                "program_.log_likelihood(Xenc, y) or fit with fewer draws.")
+        warnings.warn(note, SamplerWarning, stacklevel=3)
+        return idata, note
+    dtype = np.float64 if size <= LOGLIK_FLOAT64_MAX else np.float32
+    ll = program.log_likelihood(Xenc, y_model, dtype=dtype)
+    if log_jacobian is not None:
+        ll += np.asarray(log_jacobian, dtype=dtype)[None, :]
+    post = idata.posterior
+    shape = (int(post.sizes["chain"]), int(post.sizes["draw"]), Xenc.shape[0])
+    ds = xr.Dataset({"y": (("chain", "draw", "obs"), ll.reshape(shape))},
+                    coords={"chain": post["chain"].values, "draw": post["draw"].values, "obs": np.arange(shape[2])})
+    if log_jacobian is not None:
+        ds.attrs["units"] = "log density of y in target units (Jacobian of the standardisation included)"
+    idata.add_groups(log_likelihood=ds)
+    return idata, ("" if dtype is np.float64 else "pointwise log-likelihood stored in float32 (large n x draws)")
 
 
 def _jsonable(d: dict[str, Any]) -> dict[str, Any]:

@@ -313,6 +313,19 @@ def test_auto_model_records_its_choice(monotone_data, monotone_spec, fast):
     assert est.n_epochs_ == fast["epochs"]  # no validation split: every epoch is used
 
 
+@pytest.mark.parametrize("d, n, trust, expected", [
+    (3, 150, False, "linear"), (3, 200, False, "lattice"), (8, 4999, False, "linear"),
+    (8, 5000, False, "ensemble"), (6, 5000, False, "lattice"), (3, 50, True, "lattice"), (9, 50, True, "ensemble"),
+])
+def test_auto_model_rule(d, n, trust, expected):
+    from priorml import Spec
+    from priorml.backends.lattice.compiler import choose_model_type
+
+    feats = {f"x{i}": {"monotonic": "increasing"} for i in range(d)}
+    inter = [{"trust": "edgeworth", "feature": "x0", "by": "x1", "direction": "positive"}] if trust else []
+    assert choose_model_type(Spec.from_dict({"features": feats, "interactions": inter}), n) == expected
+
+
 # ---------------------------------------------------------------------- early-stopping rules (no TensorFlow)
 def test_stop_point_waits_for_patience_after_the_minimum():
     from priorml.backends.lattice.program import stop_point

@@ -1,9 +1,9 @@
 """PyMC backend: the only place that imports pymc/pytensor (lazily, when a model is built)."""
 
 from .design import Term, make_terms
-from .model import LIKELIHOODS, build_model, model_target, verify_spec
+from .model import LIKELIHOODS, build_model, model_target, uses_sufficient_statistics, verify_spec
 from .program import BayesProgram, stack_draws
 from .sampling import METHODS, SAMPLERS, diagnose, sample
 
-__all__ = ["Term", "make_terms", "LIKELIHOODS", "build_model", "model_target", "verify_spec", "BayesProgram", "stack_draws",
+__all__ = ["Term", "make_terms", "LIKELIHOODS", "build_model", "model_target", "uses_sufficient_statistics", "verify_spec", "BayesProgram", "stack_draws",
            "METHODS", "SAMPLERS", "diagnose", "sample"]

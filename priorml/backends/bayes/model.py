@@ -181,10 +181,28 @@ def model_target(likelihood: str, y: np.ndarray, schema) -> np.ndarray:
     return schema.scale_y(y)
 
 
+def uses_sufficient_statistics(spec: Spec, likelihood: str) -> bool:
+    """Gaussian noise around a mean that is linear in the parameters (no output link): the
+    log-likelihood depends on the data only through ``Z'Z``, ``Z'y`` and ``y'y``.
+
+    The mean is ``Z beta`` with ``Z = [1, W_1, ..., W_T]`` (the interpolation weights of every
+    term, fixed by the data) and ``beta`` the intercept and every term's vertex values, so
+    ``sum (y - Z beta)^2 = y'y - 2 beta'Z'y + beta'Z'Z beta`` exactly. Each gradient then costs
+    O(P^2) for P vertex values instead of O(n P): the fit time of NUTS stops growing with n.
+    """
+    return likelihood == "lognormal" or (likelihood == "gaussian" and spec.output is None)
+
+
 def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.ndarray, *, likelihood: str,
-                smoothness: float = 1.0) -> BuildResult:
+                smoothness: float = 1.0, sufficient: bool | None = None) -> BuildResult:
     """The PyMC model; ``y`` in model units (:func:`model_target`: standardised target or log-target,
-    0/1, or counts)."""
+    0/1, or counts).
+
+    Where :func:`uses_sufficient_statistics` holds, the likelihood enters as a ``Potential``
+    on the exact sufficient statistics (no per-row node ``y``); the pointwise log-likelihood is
+    then computed from the draws after sampling (:func:`pointwise_log_likelihood`). The prior
+    predictive never needs the likelihood term. ``sufficient=False`` forces the per-row
+    likelihood (tests compare the two)."""
     import pymc as pm
     import pytensor.tensor as pt
 
@@ -202,8 +220,11 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
     idx = {n: i for i, n in enumerate(spec.feature_names)}
     coords = {"obs": np.arange(len(y))}
 
+    if sufficient is None or not uses_sufficient_statistics(spec, likelihood):
+        sufficient = uses_sufficient_statistics(spec, likelihood)
     with pm.Model(coords=coords) as model:
-        W = {t.name: pm.Data(f"W_{t.name}", t.weights(Xenc)) for t in terms}
+        weights = {t.name: t.weights(Xenc) for t in terms}
+        W = weights if sufficient else {name: pm.Data(f"W_{name}", w) for name, w in weights.items()}
         # ------------------------------------------------------------------ intercept
         ip = spec.priors.intercept
         if ip is not None and lognormal:
@@ -251,11 +272,14 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
             term = next(tm for tm in terms if tm.name == f"trust_{k}")
             values[term.name] = _trust_surface(pm, pt, spec, t, term, k, records)
 
-        eta = b0
+        centred = []
         for term in terms:
             v = values[term.name]
-            v_c = pm.Deterministic(term.name, v - pt.dot(term.center, v))
-            eta = eta + pt.dot(W[term.name], v_c)
+            centred.append(pm.Deterministic(term.name, v - pt.dot(term.center, v)))
+        if not sufficient:
+            eta = b0
+            for term, v_c in zip(terms, centred):
+                eta = eta + pt.dot(W[term.name], v_c)
 
         # ------------------------------------------------------------------ link and likelihood
         link: dict[str, Any] = {"likelihood": likelihood}
@@ -266,7 +290,9 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
             pm.Poisson("y", mu=pt.exp(eta), observed=obs, dims="obs")
         else:
             # lognormal: a lower bound <= 0 is all verify_spec lets through, and exp keeps it
-            mu, link = (eta, link) if lognormal else _bounded_mean(pt, spec, schema, eta, link)
+            # sufficient statistics: identity link (no output bounds), the mean is Z beta (below)
+            mu, link = (None, link) if sufficient else (
+                (eta, link) if lognormal else _bounded_mean(pt, spec, schema, eta, link))
             ns = spec.priors.noise
             if ns is not None:
                 sigma_user = pm.HalfNormal("sigma_user", ns.scale)
@@ -280,9 +306,17 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
                 nu = pm.Gamma("nu", 2.0, 0.1)
                 records.append(PriorRecord("nu", None, "Gamma", {"alpha": 2.0, "beta": 0.1}, "default", "degrees of freedom"))
                 pm.StudentT("y", nu=nu, mu=mu, sigma=sigma, observed=obs, dims="obs")
+            elif sufficient:
+                Z = np.column_stack([np.ones(len(obs))] + [weights[t.name] for t in terms])
+                gram, zy, yy = Z.T @ Z, Z.T @ obs, float(obs @ obs)
+                beta = pt.concatenate([pt.reshape(b0, (1,))] + centred)
+                ssr = yy - 2.0 * pt.dot(beta, zy) + pt.dot(beta, pt.dot(gram, beta))
+                n_obs = float(len(obs))
+                pm.Potential("y_loglik", -n_obs * pt.log(sigma) - 0.5 * n_obs * np.log(2 * np.pi)
+                             - 0.5 * pt.maximum(ssr, 0.0) / sigma ** 2)
             else:
                 pm.Normal("y", mu=mu, sigma=sigma, observed=obs, dims="obs")
-    return BuildResult(model, records, link, [f"W_{t.name}" for t in terms])
+    return BuildResult(model, records, link, [] if sufficient else [f"W_{t.name}" for t in terms])
 
 
 def _dominance_order(spec: Spec) -> list[int]:

@@ -56,6 +56,33 @@ class BayesProgram:
             return mu + sigma * rng.standard_t(nu, size=mu.shape)
         return mu + sigma * rng.standard_normal(mu.shape)
 
+    def log_likelihood(self, Xenc: np.ndarray, y: np.ndarray, *, rows: int = 4096,
+                       dtype: type = np.float64) -> np.ndarray:
+        """Pointwise log-likelihood (n_draws, n) of ``y`` in model units, computed from the draws
+        in blocks of ``rows`` rows (the same densities as the PyMC model's likelihood)."""
+        from scipy.special import gammaln
+        from scipy.stats import t as student_t
+
+        out = np.empty((self.n_draws, Xenc.shape[0]), dtype=dtype)
+        y = np.asarray(y, dtype=float)
+        for start in range(0, Xenc.shape[0], rows):
+            sl = slice(start, start + rows)
+            yb = y[sl][None, :]
+            if self.likelihood == "bernoulli":
+                eta = self.eta(Xenc[sl])  # log p = -log(1 + exp(-eta)), log(1 - p) = -log(1 + exp(eta))
+                out[:, sl] = -np.logaddexp(0.0, np.where(yb > 0.5, -eta, eta))
+            elif self.likelihood == "poisson":
+                eta = self.eta(Xenc[sl])
+                out[:, sl] = yb * eta - np.exp(eta) - gammaln(yb + 1.0)
+            else:
+                mu = self.mean(Xenc[sl])
+                sigma = self.draws["sigma"][:, None]
+                if self.likelihood == "student_t":
+                    out[:, sl] = student_t.logpdf(yb, self.draws["nu"][:, None], loc=mu, scale=sigma)
+                else:
+                    out[:, sl] = -0.5 * ((yb - mu) / sigma) ** 2 - np.log(sigma) - 0.5 * np.log(2 * np.pi)
+        return out
+
     def to_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         meta = {"terms": [t.to_dict() for t in self.terms], "link": self.link, "likelihood": self.likelihood,
                 "draw_names": sorted(self.draws)}

@@ -39,8 +39,16 @@ MODEL_TYPES = ("linear", "lattice", "ensemble")
 MAX_LATTICE_VERTICES = 2 ** 14
 
 
+_MODULES: tuple | None = None
+
+
 def _tf():
-    """Import TensorFlow, tf_keras and TFL, quietly."""
+    """Import TensorFlow, tf_keras and TFL, quietly; once (later calls, including those made
+    while TensorFlow traces a layer's ``call``, only return the cached modules and never touch
+    ``os.environ``, which would make TensorFlow log the environment)."""
+    global _MODULES
+    if _MODULES is not None:
+        return _MODULES
     import os
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -56,7 +64,8 @@ def _tf():
             f"The lattice backend needs tensorflow, tf-keras and tensorflow-lattice ({exc}). "
             "Install them with: pip install 'tensorflow==2.21.*' 'tf-keras==2.21.*' tensorflow-lattice==2.1.1"
         ) from exc
-    return tf, tf_keras, tfl
+    _MODULES = (tf, tf_keras, tfl)
+    return _MODULES
 
 
 @dataclass
@@ -143,14 +152,24 @@ def verify_spec(spec: Spec, model_type: str, lattice_size: int = 2) -> None:
 
 
 def choose_model_type(spec: Spec, n_rows: int) -> str:
-    """``model='auto'``: linear for tiny data, lattice for few features, ensemble otherwise.
+    """``model='auto'``: calibrated linear unless there are enough rows per lattice parameter.
 
-    Trust is an interaction, so a spec with trust constraints gets a lattice.
+    * a spec with trust constraints gets a lattice (trust is an interaction), an ensemble
+      above 8 features;
+    * calibrated linear (an additive model) below 200 rows, and below 5,000 rows when there
+      are more than 6 features;
+    * otherwise one lattice up to 6 features, an ensemble beyond.
+
+    The thresholds come from the benchmark suite (``benchmarks/suite.py``, six datasets,
+    training sizes 50 to 3,000): on these data the additive model was never clearly beaten
+    by a lattice below 200 rows, and lattice ensembles over 7-13 features lost to plain
+    linear regression up to a few thousand rows. Pass ``model=`` explicitly, or choose it by
+    cross-validation (``GridSearchCV``), when the data are known to need interactions.
     """
     d = len(spec.features)
     if spec.trusts:
         return "lattice" if d <= 8 else "ensemble"
-    if n_rows < 100 or d > 12 and n_rows < 1000:
+    if n_rows < 200 or (d > 6 and n_rows < 5000):
         return "linear"
     if d <= 6:
         return "lattice"
