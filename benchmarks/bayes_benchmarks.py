@@ -71,7 +71,7 @@ def loo_mean_predictions(model, X, y) -> np.ndarray:
 
 
 def accuracy(seeds: int, draws: int, tune: int, chains: int, on_seed=None, likelihoods=LIKELIHOODS,
-             smoothness=SMOOTHNESS, criterion: str = "loo_mse") -> dict:
+             smoothness=SMOOTHNESS, criterion: str = "loo_mse", first_seed: int = 0) -> dict:
     """Run the Auto MPG benchmark; ``on_seed(partial result)`` after each seed (to save partial runs).
 
     Candidates: every likelihood x smoothness. Choice on the training rows only, by
@@ -88,7 +88,7 @@ def accuracy(seeds: int, draws: int, tune: int, chains: int, on_seed=None, likel
     X = df[list(spec.feature_names)]
     Xtr, ytr, Xte, yte = X.loc[tr], df.loc[tr, spec.target].to_numpy(), X.loc[te], df.loc[te, spec.target].to_numpy()
     rows = []
-    for seed in range(seeds):
+    for seed in range(first_seed, first_seed + seeds):
         fits = {}
         for lik in likelihoods:
             for smooth in smoothness:
@@ -307,6 +307,9 @@ def main() -> None:
                     help="accuracy: candidate smoothness values")
     ap.add_argument("--criterion", default="loo_mse", choices=["loo_mse", "elpd"],
                     help="accuracy: how the candidate is chosen on the training rows")
+    ap.add_argument("--first-seed", type=int, default=0,
+                    help="accuracy: seeds first_seed .. first_seed + seeds - 1 (to split a run over processes)")
+    ap.add_argument("--out-suffix", default="", help="appended to the results file name (e.g. _seed2)")
     args = ap.parse_args()
     OUT.mkdir(exist_ok=True)
     for part in args.part:
@@ -314,11 +317,11 @@ def main() -> None:
         if part == "accuracy":
             def save(partial, t0=t0):
                 partial.update(machine=_machine(), wall_seconds=time.perf_counter() - t0, partial=True)
-                (OUT / "bayes_accuracy.json").write_text(json.dumps(partial, indent=2, default=float))
+                (OUT / f"bayes_accuracy{args.out_suffix}.json").write_text(json.dumps(partial, indent=2, default=float))
 
             res = accuracy(args.seeds, args.draws, args.tune, args.chains, on_seed=save,
                            likelihoods=tuple(args.likelihoods), smoothness=tuple(args.smoothness),
-                           criterion=args.criterion)
+                           criterion=args.criterion, first_seed=args.first_seed)
         elif part == "speed":
             def save_speed(partial, t0=t0):
                 partial.update(machine=_machine(), wall_seconds=time.perf_counter() - t0, partial=True)
@@ -330,8 +333,9 @@ def main() -> None:
         res["machine"] = _machine()
         res["partial"] = False
         res["wall_seconds"] = time.perf_counter() - t0
-        (OUT / f"bayes_{part}.json").write_text(json.dumps(res, indent=2, default=float))
-        print(f"wrote {OUT / f'bayes_{part}.json'}", flush=True)
+        name = f"bayes_{part}{args.out_suffix if part == 'accuracy' else ''}.json"
+        (OUT / name).write_text(json.dumps(res, indent=2, default=float))
+        print(f"wrote {OUT / name}", flush=True)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,9 @@ Protocol (every choice on training rows only; the test rows are touched once per
   mean ± sd over seeds. Log loss is recorded for classifiers too.
 * Models (``build_models`` in ``priorml/audit/compare.py``; fixed, untuned settings):
   constrained: ``lattice`` (priorml lattice estimator, defaults: ``model="auto"``, early stopping
-  on an internal split of the training rows) and ``lattice_cv`` (the lattice model type chosen among
+  on an internal split of the training rows), ``bayes`` (priorml Bayesian estimator as ``compare``
+  builds it: the spec's priors, NUTS with 2 chains x (500 tuning + 500 kept draws), gaussian or
+  Bernoulli likelihood) and ``lattice_cv`` (the lattice model type chosen among
   ``linear`` and ``lattice`` (<= 6 features) or ``ensemble`` by 3-fold CV on the training rows,
   MSE or log loss); baselines: ``random_forest`` (300 trees), ``hist_gradient_boosting``,
   ``linear`` (linear / logistic regression); peers: ``hgb_monotone`` (HGB with the spec's monotone
@@ -208,7 +210,10 @@ def summarise(records: list[dict]) -> dict:
         common = dc.index.intersection(db.index)
         diff = (db[common] - dc[common]).to_numpy()
         se = float(np.std(diff, ddof=1) / np.sqrt(len(diff))) if len(diff) > 1 else None
-        lat = g[g.model == "lattice"]
+        def vs_baseline(model):
+            m = g[g.model == model]
+            return float((b["mean"] - m["mean"].iloc[0]) / b["mean"]) if len(m) and b["mean"] > 0 else None
+
         per.append({
             "dataset": ds, "size": size, "metric": df[(df.dataset == ds)]["metric"].iloc[0],
             "best_constrained": c.model, "constrained_mean": float(c["mean"]), "constrained_sd": float(c["sd"]),
@@ -218,8 +223,8 @@ def summarise(records: list[dict]) -> dict:
             "improvement": float((b["mean"] - c["mean"]) / b["mean"]) if b["mean"] > 0 else None,
             "peer_improvement": (float((b["mean"] - best["peer"]["mean"]) / b["mean"])
                                  if best["peer"] is not None and b["mean"] > 0 else None),
-            "lattice_improvement": (float((b["mean"] - lat["mean"].iloc[0]) / b["mean"])
-                                    if len(lat) and b["mean"] > 0 else None),
+            "lattice_improvement": vs_baseline("lattice"),
+            "bayes_improvement": vs_baseline("bayes"),
             "paired_diff_mean": float(diff.mean()) if len(diff) else None,
             "paired_diff_se": se,
             "n_seeds": int(len(common)),
@@ -227,12 +232,10 @@ def summarise(records: list[dict]) -> dict:
     med = {}
     for size in dict.fromkeys(p["size"] for p in per):
         vals = [p["improvement"] for p in per if p["size"] == size and p["improvement"] is not None]
-        lat = [p["lattice_improvement"] for p in per if p["size"] == size and p["lattice_improvement"] is not None]
-        peer = [p["peer_improvement"] for p in per if p["size"] == size and p["peer_improvement"] is not None]
-        med[size] = {"median_improvement": float(np.median(vals)) if vals else None,
-                     "median_peer_improvement": float(np.median(peer)) if peer else None,
-                     "median_lattice_improvement": float(np.median(lat)) if lat else None,
-                     "n_datasets": len(vals)}
+        med[size] = {"median_improvement": float(np.median(vals)) if vals else None, "n_datasets": len(vals)}
+        for what in ("peer", "lattice", "bayes"):
+            got = [p[f"{what}_improvement"] for p in per if p["size"] == size and p[f"{what}_improvement"] is not None]
+            med[size][f"median_{what}_improvement"] = float(np.median(got)) if got else None
     return {"table": table.to_dict(orient="records"), "per_dataset": per, "median_by_size": med}
 
 
@@ -266,15 +269,16 @@ def markdown(doc: dict) -> str:
         out.append("")
     out.append("**Best constrained vs best baseline** (relative improvement of mean test error; positive = "
                "constrained better; paired per-seed difference ± its standard error)\n")
-    out.append("| dataset | size | best constrained | best baseline | best peer | improvement | lattice (defaults) vs best baseline | best peer vs best baseline | paired diff ± se |")
-    out.append("|---|---|---|---|---|---|---|---|---|")
+    out.append("| dataset | size | best constrained | best baseline | best peer | improvement | lattice (defaults) vs best baseline | bayes (defaults) vs best baseline | best peer vs best baseline | paired diff ± se |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|")
+    pct = (lambda v: "" if v is None else f"{100 * v:+.1f}%")
     for p in s["per_dataset"]:
         f = (lambda v: f"{v:.2f}") if p["metric"] == "mse" else (lambda v: f"{v:.3f}")
         se = "" if p["paired_diff_se"] is None else f" ± {f(p['paired_diff_se'])}"
         peer = "" if p["best_peer"] is None else f"{p['best_peer']} {f(p['peer_mean'])}"
-        lat = "" if p["lattice_improvement"] is None else f"{100 * p['lattice_improvement']:+.1f}%"
         out.append(f"| {p['dataset']} | {p['size']} | {p['best_constrained']} {f(p['constrained_mean'])} | "
-                   f"{p['best_baseline']} {f(p['baseline_mean'])} | {peer} | {100 * p['improvement']:+.1f}% | {lat} | "
+                   f"{p['best_baseline']} {f(p['baseline_mean'])} | {peer} | {100 * p['improvement']:+.1f}% | "
+                   f"{pct(p['lattice_improvement'])} | {pct(p.get('bayes_improvement'))} | "
                    f"{'' if p['peer_improvement'] is None else format(100 * p['peer_improvement'], '+.1f') + '%'} | "
                    f"{f(p['paired_diff_mean'])}{se} |")
     out.append("")
@@ -289,13 +293,11 @@ def markdown(doc: dict) -> str:
     if failed:
         out.append(f"Failed fits ({len(failed)}, left out of the means): " + "; ".join(
             f"{r['dataset']} n={r['size']} seed {r['seed']} {r['model']}: {r['failed'][:120]}" for r in failed) + "\n")
-    out.append("| size | median improvement (best constrained) | median (lattice defaults) | median (best peer) | datasets |")
-    out.append("|---|---|---|---|---|")
+    out.append("| size | median improvement (best constrained) | median (lattice defaults) | median (bayes defaults) | median (best peer) | datasets |")
+    out.append("|---|---|---|---|---|---|")
     for z, m in s["median_by_size"].items():
-        mi = "" if m["median_improvement"] is None else f"{100 * m['median_improvement']:+.1f}%"
-        ml = "" if m["median_lattice_improvement"] is None else f"{100 * m['median_lattice_improvement']:+.1f}%"
-        mp = "" if m.get("median_peer_improvement") is None else f"{100 * m['median_peer_improvement']:+.1f}%"
-        out.append(f"| {z} | {mi} | {ml} | {mp} | {m['n_datasets']} |")
+        out.append(f"| {z} | {pct(m['median_improvement'])} | {pct(m.get('median_lattice_improvement'))} | "
+                   f"{pct(m.get('median_bayes_improvement'))} | {pct(m.get('median_peer_improvement'))} | {m['n_datasets']} |")
     return "\n".join(out)
 
 
