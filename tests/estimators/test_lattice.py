@@ -314,7 +314,7 @@ def test_auto_model_records_its_choice(monotone_data, monotone_spec, fast):
 
 
 @pytest.mark.parametrize("d, n, trust, expected", [
-    (3, 150, False, "linear"), (3, 200, False, "lattice"), (8, 4999, False, "linear"),
+    (3, 99, False, "linear"), (3, 100, False, "lattice"), (8, 4999, False, "linear"),
     (8, 5000, False, "ensemble"), (6, 5000, False, "lattice"), (3, 50, True, "lattice"), (9, 50, True, "ensemble"),
 ])
 def test_auto_model_rule(d, n, trust, expected):
