@@ -116,8 +116,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.bayes:
         bayes_dir = out / "bayes_model"
-        status, _ = _run(["fit", S, TR, "-o", str(bayes_dir), "--backend", "bayes", "--draws", "500", "--tune", "500",
-                          "--chains", "2", *common])
+        status, _ = _run(["fit", S, TR, "-o", str(bayes_dir), "--backend", "bayes", "--draws", "500", "--tune", "1000",
+                          "--chains", "4", *common])
         if status:
             return 2
         _bayes_detail(priorml.load(bayes_dir), df.loc[test], spec)
