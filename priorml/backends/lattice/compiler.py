@@ -41,6 +41,11 @@ MAX_LATTICE_VERTICES = 2 ** 14
 
 _MODULES: tuple | None = None
 
+#: Calibrated linear models leave the calibrators of non-monotone features unbounded (see
+#: build_calibrator). Kept as a switch for benchmarks/diag_calibrated_linear_bounds.py, which
+#: measures what bounding them to the lattice range changes (on diabetes: a lower test error).
+UNBOUNDED_FREE_CALIBRATORS_IN_LINEAR = True
+
 
 def _tf():
     """Import TensorFlow, tf_keras and TFL, quietly; once (later calls, including those made
@@ -322,7 +327,8 @@ def build_calibrator(f, fs, inp, lo: float, hi: float, j: int, spec: Spec, plan:
         )
         return peak(pos)
     mono = f.monotonic or (1 if j in forced_increasing(spec) else 0)
-    if not mono and plan.model_type == "linear" and not (plan.out_min is not None and plan.out_max is not None):
+    if (UNBOUNDED_FREE_CALIBRATORS_IN_LINEAR and not mono and plan.model_type == "linear"
+            and not (plan.out_min is not None and plan.out_max is not None)):
         # In a calibrated linear model a non-monotone calibrator needs no output range: its linear
         # weight is free and no lattice reads it. Bounding it to [0, 1] made the projection pin its
         # output at a bound while the weight had to grow to compensate, which Adam does very slowly
