@@ -57,7 +57,7 @@ LIKELIHOODS = ("gaussian", "student_t", "lognormal")
 SMOOTHNESS = (0.3, 1.0, 3.0)
 
 
-def loo_mean_predictions(model, X, y) -> np.ndarray:
+def loo_mean_predictions(model, X) -> np.ndarray:
     """PSIS-LOO estimate of E[y_i | y_-i] for every training row: the posterior draws of the
     mean function at row i, importance-weighted by 1 / p(y_i | draw) (Pareto-smoothed), so each
     row is predicted as if it had been left out, without refitting."""
@@ -99,7 +99,7 @@ def accuracy(seeds: int, draws: int, tune: int, chains: int, on_seed=None, likel
                     m = priorml.BayesianRegressor(spec, likelihood=lik, smoothness=smooth, draws=draws, tune=tune,
                                                   chains=chains, random_state=seed, progressbar=False).fit(Xtr, ytr)
                     loo = az.loo(m.idata_)
-                    loo_mse = float(np.mean((loo_mean_predictions(m, Xtr, ytr) - ytr) ** 2))
+                    loo_mse = float(np.mean((loo_mean_predictions(m, Xtr) - ytr) ** 2))
                 fits[name] = {"model": m, "seconds": time.perf_counter() - t0, "elpd_loo": float(loo.elpd_loo),
                               "elpd_loo_se": float(loo.se), "loo_mse": loo_mse,
                               "pareto_k_above_0.7": int(np.sum(np.asarray(loo.pareto_k) > 0.7))}

@@ -226,6 +226,14 @@ def _load_model(path: str):
         raise CLIError(f"cannot load the model {path!r}: {exc}") from None
 
 
+def _model_and_features(args: argparse.Namespace) -> tuple[Any, Any]:
+    """The saved model of ``args.model_dir`` and the rows of ``args.data``, which must hold its features."""
+    model = _load_model(args.model_dir)
+    df = read_data(args.data)
+    _check_columns(df, model.spec_, args.data, target=False)
+    return model, df
+
+
 def _check_columns(df: Any, spec: Any, path: str, *, target: bool) -> None:
     """Every feature column (and the target when needed) must be in the file."""
     from .errors import did_you_mean
@@ -362,9 +370,7 @@ def _prediction_columns(model: Any, X: Any, interval: float | None) -> dict[str,
 
 
 def cmd_predict(args: argparse.Namespace, con: _Console) -> int:
-    model = _load_model(args.model_dir)
-    df = read_data(args.data)
-    _check_columns(df, model.spec_, args.data, target=False)
+    model, df = _model_and_features(args)
     with _about(args.data), con.stage(f"Predicting {len(df)} rows of {args.data}"):
         cols = _prediction_columns(model, df, args.interval)
     out = df.copy()
@@ -386,9 +392,7 @@ def cmd_predict(args: argparse.Namespace, con: _Console) -> int:
 def cmd_certify(args: argparse.Namespace, con: _Console) -> int:
     from .audit.certify import certify
 
-    model = _load_model(args.model_dir)
-    df = read_data(args.data)
-    _check_columns(df, model.spec_, args.data, target=False)
+    model, df = _model_and_features(args)
     with _about(args.data), con.stage(f"Certifying {type(model).__name__} on {args.data}"):
         cert = certify(model, df, n_rows=args.n_rows, random_state=args.random_state)
     con.result(str(cert))

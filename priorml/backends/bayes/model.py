@@ -220,11 +220,10 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
     idx = {n: i for i, n in enumerate(spec.feature_names)}
     coords = {"obs": np.arange(len(y))}
 
-    if sufficient is None or not uses_sufficient_statistics(spec, likelihood):
-        sufficient = uses_sufficient_statistics(spec, likelihood)
+    sufficient = sufficient is not False and uses_sufficient_statistics(spec, likelihood)
     with pm.Model(coords=coords) as model:
         weights = {t.name: t.weights(Xenc) for t in terms}
-        W = weights if sufficient else {name: pm.Data(f"W_{name}", w) for name, w in weights.items()}
+        W = {} if sufficient else {name: pm.Data(f"W_{name}", w) for name, w in weights.items()}
         # ------------------------------------------------------------------ intercept
         ip = spec.priors.intercept
         if ip is not None and lognormal:
@@ -289,10 +288,10 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
         elif counts:
             pm.Poisson("y", mu=pt.exp(eta), observed=obs, dims="obs")
         else:
-            # lognormal: a lower bound <= 0 is all verify_spec lets through, and exp keeps it
-            # sufficient statistics: identity link (no output bounds), the mean is Z beta (below)
-            mu, link = (None, link) if sufficient else (
-                (eta, link) if lognormal else _bounded_mean(pt, spec, schema, eta, link))
+            # lognormal: a lower bound <= 0 is all verify_spec lets through, and exp keeps it.
+            # Sufficient statistics: identity link (no output bounds), the mean is Z beta (below).
+            if not sufficient:
+                mu, link = (eta, link) if lognormal else _bounded_mean(pt, spec, schema, eta, link)
             ns = spec.priors.noise
             if ns is not None:
                 sigma_user = pm.HalfNormal("sigma_user", ns.scale)
