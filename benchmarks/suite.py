@@ -313,9 +313,12 @@ def run(args) -> dict:
     run_info = {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "loadavg_start": list(os.getloadavg()),
                 "command": " ".join([Path(sys.executable).name] + sys.argv)}
     doc["runs"].append(run_info)
-    dropped = [r for r in doc["records"] if r["model"] in args.drop_models]
+    def to_drop(r: dict) -> bool:
+        return r["model"] in args.drop_models and r["dataset"] in args.datasets and str(r["size"]) in map(str, args.sizes)
+
+    dropped = [r for r in doc["records"] if to_drop(r)]
     if dropped:
-        doc["records"] = [r for r in doc["records"] if r["model"] not in args.drop_models]
+        doc["records"] = [r for r in doc["records"] if not to_drop(r)]
         run_info["dropped_records"] = {m: sum(r["model"] == m for r in dropped) for m in args.drop_models}
         log(f"dropped {len(dropped)} earlier records of {', '.join(args.drop_models)} (refitted now)")
     done = {key(r) for r in doc["records"]}
@@ -383,13 +386,15 @@ def main(argv=None) -> None:
                     help="training sizes: integers and/or 'all' (default: 50 100 200 all)")
     ap.add_argument("--seeds", type=int, default=3, help="seeds 0..k-1 (default 3)")
     ap.add_argument("--drop-models", nargs="+", default=[], metavar="MODEL",
-                    help="with --resume: forget the records of these models first (code changed), so they are refitted")
+                    help="with --resume: forget the records of these models first (code changed), within --datasets and --sizes, so they are refitted")
     ap.add_argument("--models", nargs="+", default=[*BUILTIN, "pygam"], choices=ALL_MODELS,
                     help="models to fit (default: the built-ins and pygam; lattice_cv and pygam_free are opt-in)")
     ap.add_argument("--out", default=str(DEFAULT_OUT))
     ap.add_argument("--resume", action="store_true", help="keep the records in --out and skip fits already there")
     ap.add_argument("--summary-only", action="store_true", help="print the markdown tables of --out and exit")
     ap.add_argument("--merge", nargs="+", metavar="FILE", help="add the records of these result files to --out, then exit")
+    ap.add_argument("--replace", action="store_true",
+                    help="with --merge: a merged record replaces the record of --out with the same key")
     args = ap.parse_args(argv)
     for z in args.sizes:
         if z != "all" and not (z.isdigit() and int(z) > 0):
@@ -400,11 +405,19 @@ def main(argv=None) -> None:
         have = {key(r) for r in doc["records"]}
         for other in args.merge:
             extra = json.loads(Path(other).read_text())
+            # only the records of --datasets and --sizes are taken
+            extra["records"] = [r for r in extra["records"] if r["dataset"] in args.datasets
+                                and str(r["size"]) in map(str, args.sizes)]
+            if args.replace:  # the merged file's records win over those with the same key
+                theirs = {key(r) for r in extra["records"]}
+                doc["records"] = [r for r in doc["records"] if key(r) not in theirs]
+                have -= theirs
             new = [r for r in extra["records"] if key(r) not in have]
             doc["records"].extend(new)
             have.update(key(r) for r in new)
             doc["datasets"].update(extra["datasets"])
-            doc["runs"].extend({**run, "merged_from": str(other)} for run in extra["runs"])
+            doc["runs"].extend({**run, "merged_from": str(other)} for run in extra["runs"]
+                               if run not in doc["runs"])  # a file started as a copy repeats the earlier runs
             log(f"merged {len(new)} records from {other}")
         write(path, doc)
         print(markdown(doc))

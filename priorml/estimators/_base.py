@@ -8,7 +8,6 @@ in ``fit`` and fitted attributes end in ``_``.
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,6 +18,7 @@ from sklearn.utils.validation import _check_feature_names, _check_n_features, ch
 
 from ..errors import DataError, Problem, SpecError
 from ..spec import Spec
+from ..spec.spec import as_spec
 from ..spec.schema import Schema, check_target
 
 
@@ -29,18 +29,9 @@ def resolve_spec(spec: Any, X: Any, task: str) -> Spec:
     the DataFrame's columns, or ``x0, x1, ...``), so generic tools work.
     """
     if spec is None:
-        names = _column_names(X)
-        resolved = Spec.unconstrained(names, task=task)
-    elif isinstance(spec, Spec):
-        resolved = spec
-    elif isinstance(spec, dict):
-        resolved = Spec.from_dict(spec)
-    elif isinstance(spec, (str, Path)):
-        path = str(spec)
-        resolved = Spec.from_json(spec) if path.endswith(".json") else Spec.from_yaml(spec)
+        resolved = Spec.unconstrained(_column_names(X), task=task)
     else:
-        raise SpecError([Problem("spec", "a priorml.Spec, a dict, a path to a YAML/JSON file, or None",
-                                 type(spec).__name__, "Build one with priorml.Spec.from_dict(...).")])
+        resolved = as_spec(spec)
     if resolved.task != task:
         resolved = resolved.replace(task=task)
     return resolved

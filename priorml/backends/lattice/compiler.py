@@ -43,8 +43,17 @@ _MODULES: tuple | None = None
 
 #: Calibrated linear models leave the calibrators of non-monotone features unbounded (see
 #: build_calibrator). Kept as a switch for benchmarks/diag_calibrated_linear_bounds.py, which
-#: measures what bounding them to the lattice range changes (on diabetes: a lower test error).
+#: measures what bounding them to the lattice range changes.
 UNBOUNDED_FREE_CALIBRATORS_IN_LINEAR = True
+
+#: L2 weight of TFL's "laplacian" regulariser (the sum of squared differences between the outputs
+#: at neighbouring keypoints, in units of the scaled target) on those unbounded calibrators; added
+#: to the mean training loss. Without it, a free calibrator fits noise within the first epochs on
+#: small data (and two correlated free features grow large opposite effects); the linear weight in
+#: front of the calibrator still lets a real effect reach any amplitude. The value was chosen by
+#: 5-fold cross-validation on training rows only (benchmarks/diag_calibrated_linear_bounds.py
+#: --cv; results in benchmarks/RESULTS.md); 0 turns the penalty off.
+FREE_CALIBRATOR_LAPLACIAN = 1.0
 
 
 def _tf():
@@ -333,7 +342,8 @@ def build_calibrator(f, fs, inp, lo: float, hi: float, j: int, spec: Spec, plan:
         # weight is free and no lattice reads it. Bounding it to [0, 1] made the projection pin its
         # output at a bound while the weight had to grow to compensate, which Adam does very slowly
         # (an additive sine effect stayed flat over half its range). Two-sided output bounds still
-        # need [0, 1] (normalised weights keep the prediction inside the bounds).
+        # need [0, 1] (normalised weights keep the prediction inside the bounds). Unbounded, the
+        # calibrator gets a smoothness penalty instead (FREE_CALIBRATOR_LAPLACIAN).
         lo = hi = None
     if f.shape and not mono:
         # TFL projects convexity exactly only together with monotonicity (with bounds and no
@@ -345,8 +355,10 @@ def build_calibrator(f, fs, inp, lo: float, hi: float, j: int, spec: Spec, plan:
             kernel_initializer="equal_slopes", name=f"calib_{j}_{direction[:3]}",
         )(inp) for direction in ("increasing", "decreasing")]
         return tf_keras.layers.Average(name=f"calib_{j}")(parts)
+    free = lo is None and not mono  # an unbounded calibrator (calibrated linear, see above)
     return tfl.layers.PWLCalibration(
         input_keypoints=kp, output_min=lo, output_max=hi,
+        kernel_regularizer=("laplacian", 0.0, FREE_CALIBRATOR_LAPLACIAN) if free and FREE_CALIBRATOR_LAPLACIAN else None,
         monotonicity={1: "increasing", -1: "decreasing", 0: "none"}[mono],
         convexity={None: "none", "convex": "convex", "concave": "concave"}[f.shape],
         clamp_min=clamp, clamp_max=clamp,
