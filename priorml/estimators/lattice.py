@@ -187,8 +187,9 @@ class LatticeRegressor(RegressorMixin, _LatticeBase):
         Calibrated linear, one calibrated lattice, or an ensemble of lattices.
         ``auto`` chooses by feature count and data size. In the calibrated
         linear model (without two-sided output bounds) a feature with no shape
-        constraint gets an unbounded calibrator with a smoothness penalty on the
-        differences between neighbouring keypoint outputs.
+        constraint gets an unbounded calibrator; for regression, with a
+        smoothness penalty on the differences between neighbouring keypoint
+        outputs.
     epochs : int
         Maximum epochs; early stopping on internal validation splits of the
         training rows chooses the number actually used (``n_epochs_``).

@@ -47,7 +47,8 @@ _MODULES: tuple | None = None
 UNBOUNDED_FREE_CALIBRATORS_IN_LINEAR = True
 
 #: L2 weight of TFL's "laplacian" regulariser (the sum of squared differences between the outputs
-#: at neighbouring keypoints, in units of the scaled target) on those unbounded calibrators; added
+#: at neighbouring keypoints, in units of the scaled target) on those unbounded calibrators of a
+#: regressor (not of a classifier: chosen on regression data, and it made breast cancer worse); added
 #: to the mean training loss. Without it, a free calibrator fits noise within the first epochs on
 #: small data (and two correlated free features grow large opposite effects); the linear weight in
 #: front of the calibrator still lets a real effect reach any amplitude. The value was chosen by
@@ -355,7 +356,9 @@ def build_calibrator(f, fs, inp, lo: float, hi: float, j: int, spec: Spec, plan:
             kernel_initializer="equal_slopes", name=f"calib_{j}_{direction[:3]}",
         )(inp) for direction in ("increasing", "decreasing")]
         return tf_keras.layers.Average(name=f"calib_{j}")(parts)
-    free = lo is None and not mono  # an unbounded calibrator (calibrated linear, see above)
+    # an unbounded calibrator (calibrated linear, see above); the penalty's weight was chosen on
+    # regression data (squared error of the scaled target), so classifiers are left without it
+    free = lo is None and not mono and plan.task == "regression"
     return tfl.layers.PWLCalibration(
         input_keypoints=kp, output_min=lo, output_max=hi,
         kernel_regularizer=("laplacian", 0.0, FREE_CALIBRATOR_LAPLACIAN) if free and FREE_CALIBRATOR_LAPLACIAN else None,
