@@ -58,8 +58,6 @@ def test_mode(args) -> None:
 
 
 def cv_mode(args) -> None:
-    from sklearn.model_selection import KFold
-
     for dataset in args.datasets:
         spec, Xtr, ytr, _, _ = suite.load(dataset)  # the test rows are not used
         for size in args.sizes:
@@ -67,9 +65,7 @@ def cv_mode(args) -> None:
             X, y = Xtr.iloc[rows], ytr.iloc[rows]
             for penalty in args.penalties:
                 compiler.UNBOUNDED_FREE_CALIBRATORS_IN_LINEAR, compiler.FREE_CALIBRATOR_LAPLACIAN = True, penalty
-                errs = [mse(priorml.LatticeRegressor(spec, model="linear", random_state=k).fit(X.iloc[a], y.iloc[a]),
-                            X.iloc[b], y.iloc[b])
-                        for k, (a, b) in enumerate(KFold(5, shuffle=True, random_state=0).split(X))]
+                errs = suite.cv_mse(lambda k: priorml.LatticeRegressor(spec, model="linear", random_state=k), X, y)
                 print(f"== {dataset} n={size} penalty {penalty:g}: CV MSE {np.mean(errs):.3f}", flush=True)
 
 

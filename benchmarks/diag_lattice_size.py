@@ -25,7 +25,7 @@ import suite  # noqa: E402
 
 
 def main() -> None:
-    from sklearn.model_selection import KFold
+    from sklearn.base import clone
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dataset", default="seattle_weather")
@@ -37,21 +37,14 @@ def main() -> None:
     spec, Xtr, ytr, _, _ = suite.load(args.dataset)  # the test rows are not used
     rows = suite.subsample(ytr, args.size, 0, False)
     X, y = Xtr.iloc[rows], ytr.iloc[rows]
-    folds = list(KFold(5, shuffle=True, random_state=0).split(X))
     if args.forest:
-        from sklearn.base import clone
-
         (_, _, forest), = suite.make_models(spec, ["random_forest"], 0)
-        errs = [float(np.mean((clone(forest).fit(X.iloc[a], y.iloc[a]).predict(X.iloc[b]) - y.iloc[b].to_numpy(float)) ** 2))
-                for a, b in folds]
+        errs = suite.cv_mse(lambda _: clone(forest), X, y)
         print(f"== {args.dataset} n={args.size} random forest: CV MSE {np.mean(errs):.3f} "
               f"(folds {' '.join(f'{e:.2f}' for e in errs)})", flush=True)
     for k in args.lattice_sizes:
         t0 = time.perf_counter()
-        errs = []
-        for seed, (a, b) in enumerate(folds):
-            m = priorml.LatticeRegressor(spec, model="lattice", lattice_size=k, random_state=seed).fit(X.iloc[a], y.iloc[a])
-            errs.append(float(np.mean((m.predict(X.iloc[b]) - y.iloc[b].to_numpy(float)) ** 2)))
+        errs = suite.cv_mse(lambda seed: priorml.LatticeRegressor(spec, model="lattice", lattice_size=k, random_state=seed), X, y)
         print(f"== {args.dataset} n={args.size} lattice_size={k}: CV MSE {np.mean(errs):.3f} "
               f"(folds {' '.join(f'{e:.2f}' for e in errs)}; {time.perf_counter() - t0:.0f} s)", flush=True)
 

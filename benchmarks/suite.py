@@ -167,6 +167,20 @@ def key(r: dict) -> tuple:
     return (r["dataset"], r["size"], int(r["seed"]), r["model"])
 
 
+def selected(r: dict, args) -> bool:
+    """Whether record ``r`` is in the command's --datasets and --sizes."""
+    return r["dataset"] in args.datasets and str(r["size"]) in map(str, args.sizes)
+
+
+def cv_mse(make_estimator, X, y, k: int = 5) -> list[float]:
+    """Fold MSEs of k-fold CV (shuffled with seed 0) on ``X, y`` only; ``make_estimator(fold)`` gives a
+    fresh estimator for each fold."""
+    from sklearn.model_selection import KFold
+
+    return [float(np.mean((make_estimator(i).fit(X.iloc[a], y.iloc[a]).predict(X.iloc[b]) - y.iloc[b].to_numpy(float)) ** 2))
+            for i, (a, b) in enumerate(KFold(k, shuffle=True, random_state=0).split(X))]
+
+
 def machine() -> dict:
     info = {"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count()}
     try:
@@ -314,7 +328,7 @@ def run(args) -> dict:
                 "command": " ".join([Path(sys.executable).name] + sys.argv)}
     doc["runs"].append(run_info)
     def to_drop(r: dict) -> bool:
-        return r["model"] in args.drop_models and r["dataset"] in args.datasets and str(r["size"]) in map(str, args.sizes)
+        return r["model"] in args.drop_models and selected(r, args)
 
     dropped = [r for r in doc["records"] if to_drop(r)]
     if dropped:
@@ -405,9 +419,7 @@ def main(argv=None) -> None:
         have = {key(r) for r in doc["records"]}
         for other in args.merge:
             extra = json.loads(Path(other).read_text())
-            # only the records of --datasets and --sizes are taken
-            extra["records"] = [r for r in extra["records"] if r["dataset"] in args.datasets
-                                and str(r["size"]) in map(str, args.sizes)]
+            extra["records"] = [r for r in extra["records"] if selected(r, args)]
             if args.replace:  # the merged file's records win over those with the same key
                 theirs = {key(r) for r in extra["records"]}
                 doc["records"] = [r for r in doc["records"] if key(r) not in theirs]

@@ -337,8 +337,9 @@ def build_calibrator(f, fs, inp, lo: float, hi: float, j: int, spec: Spec, plan:
         )
         return peak(pos)
     mono = f.monotonic or (1 if j in forced_increasing(spec) else 0)
-    if (UNBOUNDED_FREE_CALIBRATORS_IN_LINEAR and not mono and plan.model_type == "linear"
-            and not (plan.out_min is not None and plan.out_max is not None)):
+    unbounded = (UNBOUNDED_FREE_CALIBRATORS_IN_LINEAR and not mono and plan.model_type == "linear"
+                 and not (plan.out_min is not None and plan.out_max is not None))
+    if unbounded:
         # In a calibrated linear model a non-monotone calibrator needs no output range: its linear
         # weight is free and no lattice reads it. Bounding it to [0, 1] made the projection pin its
         # output at a bound while the weight had to grow to compensate, which Adam does very slowly
@@ -356,12 +357,12 @@ def build_calibrator(f, fs, inp, lo: float, hi: float, j: int, spec: Spec, plan:
             kernel_initializer="equal_slopes", name=f"calib_{j}_{direction[:3]}",
         )(inp) for direction in ("increasing", "decreasing")]
         return tf_keras.layers.Average(name=f"calib_{j}")(parts)
-    # an unbounded calibrator (calibrated linear, see above); the penalty's weight was chosen on
-    # regression data (squared error of the scaled target), so classifiers are left without it
-    free = lo is None and not mono and plan.task == "regression"
+    # the penalty's weight was chosen on regression data (squared error of the scaled target), so
+    # classifiers are left without it
+    penalised = unbounded and plan.task == "regression" and FREE_CALIBRATOR_LAPLACIAN > 0
     return tfl.layers.PWLCalibration(
         input_keypoints=kp, output_min=lo, output_max=hi,
-        kernel_regularizer=("laplacian", 0.0, FREE_CALIBRATOR_LAPLACIAN) if free and FREE_CALIBRATOR_LAPLACIAN else None,
+        kernel_regularizer=("laplacian", 0.0, FREE_CALIBRATOR_LAPLACIAN) if penalised else None,
         monotonicity={1: "increasing", -1: "decreasing", 0: "none"}[mono],
         convexity={None: "none", "convex": "convex", "concave": "concave"}[f.shape],
         clamp_min=clamp, clamp_max=clamp,
