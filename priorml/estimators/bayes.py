@@ -31,6 +31,7 @@ class _BayesBase(SpecEstimator):
         "chains": [Interval(Integral, 1, None, closed="left")],
         "target_accept": [Interval(Real, 0, 1, closed="neither")],
         "smoothness": [Interval(Real, 0, None, closed="neither")],
+        "effect_scale": [Interval(Real, 0, None, closed="neither"), None],
         "device": [StrOptions({"auto", "cpu", "gpu"})],
         "random_state": ["random_state"],
         "progressbar": ["boolean"],
@@ -48,6 +49,7 @@ class _BayesBase(SpecEstimator):
         chains: int = 4,
         target_accept: float = 0.9,
         smoothness: float = 1.0,
+        effect_scale: float | None = None,
         device: Literal["auto", "cpu", "gpu"] = "auto",
         random_state: int | None = 0,
         progressbar: bool = True,
@@ -61,6 +63,7 @@ class _BayesBase(SpecEstimator):
         self.chains = chains
         self.target_accept = target_accept
         self.smoothness = smoothness
+        self.effect_scale = effect_scale
         self.device = device
         self.random_state = random_state
         self.progressbar = progressbar
@@ -91,7 +94,8 @@ class _BayesBase(SpecEstimator):
         bayes.verify_spec(spec, likelihood)
         seed = int_seed(self.random_state)
         terms = bayes.make_terms(spec, schema, Xenc)
-        built = bayes.build_model(spec, schema, terms, Xenc, y_model, likelihood=likelihood, smoothness=self.smoothness)
+        built = bayes.build_model(spec, schema, terms, Xenc, y_model, likelihood=likelihood, smoothness=self.smoothness,
+                                   effect_scale=self.effect_scale)
         idata, used = bayes.sample(built.model, method=self.method, sampler=self.sampler, draws=self.draws,
                                    tune=self.tune, chains=self.chains, target_accept=self.target_accept,
                                    random_state=seed, progressbar=self.progressbar, device=self.device)
@@ -165,7 +169,7 @@ class _BayesBase(SpecEstimator):
 
         check_is_fitted(self)
         a = (1 - prob) / 2
-        scale = self._effect_scale()
+        scale = self._target_units()
         out = {}
         for j, (f, fs) in enumerate(zip(self.spec_.features, self.schema_.features)):
             term = self.program_.terms[j]
@@ -195,7 +199,7 @@ class _BayesBase(SpecEstimator):
         Xenc = self._encode(X)
         y0 = np.zeros(Xenc.shape[0])
         built = build_model(self.spec_, self.schema_, self.program_.terms, Xenc, y0, likelihood=self.likelihood_,
-                            smoothness=self.smoothness)
+                            smoothness=self.smoothness, effect_scale=self.effect_scale)
         names = [t.name for t in self.program_.terms] + ["b0", "sigma", "nu"]
         present = [n for n in names if n in built.model.named_vars]
         with built.model:
@@ -233,9 +237,9 @@ class _BayesBase(SpecEstimator):
             out.append(np.abs(np.diff(v, axis=1)) / unit_widths(term.knots[0]))
         viol = out[1].max(axis=1) - out[0].min(axis=1)
         # in output units over a step of 0.05 of the range, as for the lattice backend
-        return int(out[0].shape[1] + out[1].shape[1]), 0.05 * viol * self._effect_scale(), "all keypoint segments of both features"
+        return int(out[0].shape[1] + out[1].shape[1]), 0.05 * viol * self._target_units(), "all keypoint segments of both features"
 
-    def _effect_scale(self) -> float:
+    def _target_units(self) -> float:
         return self.schema_.y_scale if self.likelihood_ in ("gaussian", "student_t", "lognormal") else 1.0
 
     def _get_saved_state(self):
@@ -280,6 +284,15 @@ class BayesianRegressor(RegressorMixin, _BayesBase):
     smoothness : float
         Scale of the half-normal prior on the random-walk step of slopes
         (smaller: smoother effect curves).
+    effect_scale : float or None
+        Default prior size of each numeric feature's total effect (its change across the
+        feature's range) when the spec gives no prior for it, in model units (standard
+        deviations of the target; logits for a classifier; log-rate for poisson): the
+        median of the log-normal prior on a monotone effect's size, and half the sd of
+        the normal prior on a free effect. ``None``: 2 for regression and 8 for a
+        classifier (both chosen by cross-validation on the training rows of the benchmark
+        datasets, ``benchmarks/diag_bayes_priors.py``). User priors from the spec are never
+        rescaled.
     device : {'auto', 'cpu', 'gpu'}
         For ``sampler='numpyro'``: where JAX runs.
     random_state : int or None

@@ -57,6 +57,16 @@ from .priors import PriorRecord, elicit_magnitude, elicit_signed
 
 LIKELIHOODS = ("gaussian", "student_t", "lognormal", "poisson", "bernoulli")
 UNIMODAL_EPS = 0.05
+# Default prior median of a numeric feature's total effect (its change across the range) without a user
+# prior, in model units: standard deviations of the (log-)target, log-rate, or logits. Chosen by 3-fold CV
+# on training rows of the benchmark suite's datasets (benchmarks/diag_bayes_priors.py; RESULTS.md).
+DEFAULT_EFFECT_SCALE = {"bernoulli": 8.0}
+DEFAULT_EFFECT_SCALE_OTHER = 2.0
+
+
+def default_effect_scale(likelihood: str) -> float:
+    """The ``effect_scale`` used when the estimator's is None."""
+    return DEFAULT_EFFECT_SCALE.get(likelihood, DEFAULT_EFFECT_SCALE_OTHER)
 
 
 def verify_spec(spec: Spec, likelihood: str) -> None:
@@ -194,7 +204,8 @@ def uses_sufficient_statistics(spec: Spec, likelihood: str) -> bool:
 
 
 def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.ndarray, *, likelihood: str,
-                smoothness: float = 1.0, sufficient: bool | None = None) -> BuildResult:
+                smoothness: float = 1.0, effect_scale: float | None = None,
+                sufficient: bool | None = None) -> BuildResult:
     """The PyMC model; ``y`` in model units (:func:`model_target`: standardised target or log-target,
     0/1, or counts).
 
@@ -207,6 +218,7 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
     import pytensor.tensor as pt
 
     records: list[PriorRecord] = []
+    effect_scale = default_effect_scale(likelihood) if effect_scale is None else float(effect_scale)
     classification = likelihood == "bernoulli"
     counts = likelihood == "poisson"
     lognormal = likelihood == "lognormal"
@@ -262,7 +274,7 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
                 values[term.name] = _categorical(pm, pt, f, schema.features[j], term, records)
                 continue
             s, R = _numeric_slopes(pm, pt, spec, f, j, term, idx, slopes, totals, scale, unit, smoothness, records,
-                                   per_level)
+                                   per_level, effect_scale)
             slopes[j], totals[j] = s, R
             w = unit_widths(term.knots[0])
             values[term.name] = pt.concatenate([pt.zeros(1), pt.cumsum(s * w)])
@@ -347,7 +359,7 @@ def _random_walk(pm, pt, name: str, n: int, tau):
 
 
 def _numeric_slopes(pm, pt, spec, f: NumericFeature, j: int, term: Term, idx, slopes, totals, scale, unit,
-                    smoothness, records, per_level: str = ""):
+                    smoothness, records, per_level: str = "", effect_scale: float = 0.5):
     knots = term.knots[0]
     w = unit_widths(knots)
     S = len(w)
@@ -361,7 +373,7 @@ def _numeric_slopes(pm, pt, spec, f: NumericFeature, j: int, term: Term, idx, sl
                                    "smoothness: step of the random walk on (log-)slopes between segments"))
         return tau
 
-    def magnitude(tag: str, default_mu: float = float(np.log(0.5)), default_sigma: float = 1.0):
+    def magnitude(tag: str, default_mu: float = float(np.log(effect_scale)), default_sigma: float = 1.0):
         if prior is not None:
             lo, hi = sorted(abs(v) for v in prior.effect) if f.monotonic else prior.effect
             dist, params = elicit_magnitude(lo, hi, prior.prob)
@@ -383,8 +395,9 @@ def _numeric_slopes(pm, pt, spec, f: NumericFeature, j: int, term: Term, idx, sl
                                        f"total change across the range, target units; P(in {list(prior.effect)}) = {prior.prob}"
                                        + per_level))
             return R_user / scale
-        R = pm.Normal(f"{name}_effect", 0.0, 1.0)
-        records.append(PriorRecord(f"{name}_effect", feature, "Normal", {"mu": 0.0, "sigma": 1.0}, "scaled",
+        sd = 2.0 * effect_scale  # median |R| = 0.67 sd, about that of the monotone prior
+        R = pm.Normal(f"{name}_effect", 0.0, sd)
+        records.append(PriorRecord(f"{name}_effect", feature, "Normal", {"mu": 0.0, "sigma": sd}, "scaled",
                                    f"total change across the range, {unit}"))
         return R
 

@@ -32,14 +32,15 @@ def _draw_prior(built, terms, draws: int, random_state: int) -> dict[str, np.nda
 
 
 def prior_model(spec, X, y, *, likelihood: str = "gaussian", draws: int = 300, random_state: int = 0,
-                smoothness: float = 1.0):
+                smoothness: float = 1.0, effect_scale: float | None = None):
     """A BayesianRegressor/BayesianClassifier "fitted" to (X, y) whose draws are ``draws`` prior draws."""
     from priorml import BayesianClassifier, BayesianRegressor
     from priorml.backends import bayes
     from priorml.estimators._base import check_fit_input, encode_classes, fit_schema
 
     classifier = likelihood == "bernoulli"
-    est = (BayesianClassifier if classifier else BayesianRegressor)(spec, likelihood=likelihood, smoothness=smoothness)
+    est = (BayesianClassifier if classifier else BayesianRegressor)(spec, likelihood=likelihood, smoothness=smoothness,
+                                                                         effect_scale=effect_scale)
     task = "classification" if classifier else "regression"
     spec_, yv = check_fit_input(est, X, y, task)
     if classifier:
@@ -49,7 +50,8 @@ def prior_model(spec, X, y, *, likelihood: str = "gaussian", draws: int = 300, r
         y_model = bayes.model_target(likelihood, yv, schema)
     bayes.verify_spec(spec_, likelihood)
     terms = bayes.make_terms(spec_, schema, Xenc)
-    built = bayes.build_model(spec_, schema, terms, Xenc, y_model, likelihood=likelihood, smoothness=smoothness)
+    built = bayes.build_model(spec_, schema, terms, Xenc, y_model, likelihood=likelihood, smoothness=smoothness,
+                              effect_scale=effect_scale)
     est.program_ = bayes.BayesProgram(terms, built.link, likelihood, _draw_prior(built, terms, draws, random_state))
     est.spec_, est.schema_, est.likelihood_ = spec_, schema, likelihood
     est.prior_table_ = [r.to_dict() for r in built.records]

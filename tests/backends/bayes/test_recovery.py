@@ -165,6 +165,43 @@ def test_every_kind_of_user_prior_puts_the_requested_mass_in_range():
     assert set(origins.values()) <= {"user", "scaled", "default"}
 
 
+@pytest.mark.parametrize("given, effect_scale", [(None, 2.0), (0.5, 0.5)])
+def test_effect_scale_sets_the_default_effect_priors_only(given, effect_scale):
+    rng = np.random.default_rng(5)
+    n = 80
+    X = pd.DataFrame({n_: rng.uniform(0, 1, n) for n_ in "abc"})
+    y = 10 * (X["a"] + np.sin(3 * X["b"]) + X["c"]).to_numpy() + rng.normal(0, 3, n)
+    spec = {"features": {"a": {"monotonic": "increasing", "keypoints": 4}, "b": {"keypoints": 5},
+                         "c": {"monotonic": "increasing", "keypoints": 3}},
+            "priors": {"c": {"effect": [5, 15], "prob": 0.9}}}
+    model = prior_model(spec, X, y, draws=PRIOR_MC, effect_scale=given)
+    mono, free, user = _record(model, "g0_effect"), _record(model, "g1_effect"), _record(model, "g2_effect_user")
+    assert mono["params"] == pytest.approx({"mu": math.log(effect_scale), "sigma": 1.0})
+    assert free["params"] == pytest.approx({"mu": 0.0, "sigma": 2 * effect_scale})
+    assert user["params"] == pytest.approx(_lognormal(5, 15, 0.9), rel=1e-12)  # a user prior ignores effect_scale
+    # in the draws: the median size of a default total effect, in standard deviations of the target
+    for name, median in (("a", effect_scale), ("b", 2 * effect_scale * norm.ppf(0.75))):
+        total = _total_effect_draws(model.predict_draws(_two_rows(model, X, name))) / model.schema_.y_scale
+        assert np.median(np.abs(total)) == pytest.approx(median, rel=0.08), name
+    total_c = _total_effect_draws(model.predict_draws(_two_rows(model, X, "c")))
+    assert np.mean((5 <= total_c) & (total_c <= 15)) == pytest.approx(0.9, abs=0.02)
+
+
+def test_classifier_default_effect_scale_is_in_logits():
+    from priorml.backends.bayes.model import default_effect_scale
+
+    rng = np.random.default_rng(6)
+    X = pd.DataFrame({"a": rng.uniform(0, 1, 60), "b": rng.uniform(0, 1, 60)})
+    y = (X["a"] + rng.normal(0, 0.3, 60) > 0.5).astype(int).to_numpy()
+    spec = {"task": "classification", "features": {"a": {"monotonic": "increasing"}, "b": {}}}
+    model = prior_model(spec, X, y, likelihood="bernoulli", draws=50)
+    scale = default_effect_scale("bernoulli")
+    assert scale != default_effect_scale("gaussian")
+    assert _record(model, "g0_effect")["params"] == pytest.approx({"mu": math.log(scale), "sigma": 1.0})
+    assert _record(model, "g1_effect")["params"] == pytest.approx({"mu": 0.0, "sigma": 2 * scale})
+    assert "logit" in _record(model, "g0_effect")["note"]
+
+
 def test_default_priors_are_scaled_or_default(model):
     by_param = {r["parameter"]: r for r in model.prior_table_}
     assert by_param["intercept"]["origin"] == "scaled" and by_param["noise"]["origin"] == "scaled"
