@@ -47,14 +47,10 @@ def fold_losses(spec, X, y, effect_scale: float, smoothness: float, args) -> dic
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             est.fit(X.iloc[a], y.iloc[a])
-        yb = y.iloc[b].to_numpy()
+        scores = suite.evaluate(est, X.iloc[b], y.iloc[b], clf)  # the suite's own metrics
+        losses.append(scores["log_loss" if clf else "mse"])
         if clf:
-            p1 = np.clip(est.predict_proba(X.iloc[b])[:, 1], 1e-7, 1 - 1e-7)
-            y01 = (yb == est.classes_[1]).astype(float)
-            losses.append(float(-np.mean(y01 * np.log(p1) + (1 - y01) * np.log(1 - p1))))
-            errors.append(float(np.mean((p1 > 0.5) != (y01 == 1))))
-        else:
-            losses.append(float(np.mean((est.predict(X.iloc[b]) - yb.astype(float)) ** 2)))
+            errors.append(scores["error"])
     out = {"loss": float(np.mean(losses)), "fold_losses": losses}
     if clf:
         out["error"] = float(np.mean(errors))

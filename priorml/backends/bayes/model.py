@@ -359,7 +359,7 @@ def _random_walk(pm, pt, name: str, n: int, tau):
 
 
 def _numeric_slopes(pm, pt, spec, f: NumericFeature, j: int, term: Term, idx, slopes, totals, scale, unit,
-                    smoothness, records, per_level: str = "", effect_scale: float = 0.5):
+                    smoothness, records, per_level: str, effect_scale: float):
     knots = term.knots[0]
     w = unit_widths(knots)
     S = len(w)

@@ -130,7 +130,7 @@ def _pin_clamped_ends(layer) -> None:
     layer.kernel.assign(kernel.astype(layer.kernel.dtype.as_numpy_dtype))
 
 
-def _project_until_feasible(layer, max_rounds: int = 500, tol: float = 1e-7) -> None:
+def _project_until_feasible(tf, layer, max_rounds: int = 500, tol: float = 1e-7) -> None:
     """Repeat TFL's projection of a lattice kernel until it stops moving.
 
     TFL projects the kernel after every training step with a few Dykstra iterations, which leaves
@@ -139,8 +139,6 @@ def _project_until_feasible(layer, max_rounds: int = 500, tol: float = 1e-7) -> 
     projection from the final kernel converges to a kernel that satisfies all of them; when only
     monotonicity is declared, the first round changes nothing and the loop stops at once.
     """
-    import tensorflow as tf
-
     constraint = getattr(layer.kernel, "constraint", None)
     if constraint is None:
         return
@@ -356,7 +354,7 @@ class LatticeProgram:
         tf, tf_keras, tfl = _tf()
         for layer in model.layers:
             if isinstance(layer, tfl.layers.Lattice):
-                _project_until_feasible(layer)
+                _project_until_feasible(tf, layer)
                 layer.finalize_constraints()
             elif isinstance(layer, tfl.layers.PWLCalibration):
                 _pin_clamped_ends(layer)
