@@ -1,7 +1,7 @@
 """How the Bayesian estimator's default prior scales (``effect_scale``, ``smoothness``) were chosen.
 
     python benchmarks/diag_bayes_priors.py --datasets auto_mpg diabetes --sizes 100 200 \\
-        --effect-scales 0.5 1 2 [--smoothness 1] [--folds 3] [--out benchmarks/results/diag_bayes_priors.json]
+        --effect-scales 0.5 1 2 learn [--smoothness 1] [--folds 3] [--out benchmarks/results/diag_bayes_priors.json]
     python benchmarks/diag_bayes_priors.py --summary-only [OTHER_RESULT_FILES]
 
 For each dataset and size, the training rows the benchmark suite draws with seed 0
@@ -34,7 +34,16 @@ import priorml  # noqa: E402
 import suite  # noqa: E402
 
 
-def fold_losses(spec, X, y, effect_scale: float, smoothness: float, args) -> dict:
+def scale_arg(text: str) -> float | str:
+    """A number, or ``learn`` (a shared effect level learned from the data)."""
+    return text if text == "learn" else float(text)
+
+
+def fmt(s: float | str) -> str:
+    return s if isinstance(s, str) else f"{s:g}"
+
+
+def fold_losses(spec, X, y, effect_scale: float | str, smoothness: float, args) -> dict:
     from sklearn.model_selection import KFold, StratifiedKFold
 
     clf = spec.task == "classification"
@@ -63,10 +72,11 @@ def config(r: dict) -> tuple[float, float]:
 
 def table(results: list[dict]) -> str:
     lines = []
-    scales = sorted({config(r) for r in results})
+    scales = sorted({config(r) for r in results}, key=lambda c: (isinstance(c[0], str), str(c[0]) if isinstance(c[0], str)
+                                                                 else c[0], c[1]))
     cells = sorted({(r["task"], r["dataset"], r["size"]) for r in results})
     ratio: dict[tuple, list[float]] = {}
-    lines.append("| task | dataset | size | " + " | ".join(f"effect_scale {s:g}, smoothness {m:g}" for s, m in scales) + " |")
+    lines.append("| task | dataset | size | " + " | ".join(f"effect_scale {fmt(s)}, smoothness {m:g}" for s, m in scales) + " |")
     lines.append("|---|---|---|" + "---|" * len(scales))
     for task, ds, size in cells:
         got = {config(r): r for r in results if (r["task"], r["dataset"], r["size"]) == (task, ds, size)}
@@ -82,7 +92,7 @@ def table(results: list[dict]) -> str:
             row.append(f"{r['loss']:.4g} ({r['loss'] / best:.3f}{extra})")
         lines.append(f"| {task} | {ds} | {size} | " + " | ".join(row) + " |")
     lines.append("")
-    lines.append("| task | size | " + " | ".join(f"{s:g} / {m:g}" for s, m in scales) + " | datasets |")
+    lines.append("| task | size | " + " | ".join(f"{fmt(s)} / {m:g}" for s, m in scales) + " | datasets |")
     lines.append("|---|---|" + "---|" * len(scales) + "---|")
     for task, size in sorted({(t, z) for t, _, z in cells}):
         vals = [ratio.get((task, size, s)) for s in scales]
@@ -95,7 +105,8 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--datasets", nargs="+", default=priorml.datasets.names(), choices=priorml.datasets.names())
     ap.add_argument("--sizes", nargs="+", default=["100", "200"])
-    ap.add_argument("--effect-scales", nargs="+", type=float, default=[0.5, 1.0, 2.0])
+    ap.add_argument("--effect-scales", nargs="+", type=scale_arg, default=[0.5, 1.0, 2.0],
+                    help="numbers, and/or 'learn' (a shared effect level learned from the data)")
     ap.add_argument("--smoothness", nargs="+", type=float, default=[1.0])
     ap.add_argument("--folds", type=int, default=3)
     ap.add_argument("--draws", type=int, default=500)

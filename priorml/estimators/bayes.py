@@ -31,7 +31,7 @@ class _BayesBase(SpecEstimator):
         "chains": [Interval(Integral, 1, None, closed="left")],
         "target_accept": [Interval(Real, 0, 1, closed="neither")],
         "smoothness": [Interval(Real, 0, None, closed="neither")],
-        "effect_scale": [Interval(Real, 0, None, closed="neither"), None],
+        "effect_scale": [Interval(Real, 0, None, closed="neither"), StrOptions({"learn"}), None],
         "device": [StrOptions({"auto", "cpu", "gpu"})],
         "random_state": ["random_state"],
         "progressbar": ["boolean"],
@@ -49,7 +49,7 @@ class _BayesBase(SpecEstimator):
         chains: int = 4,
         target_accept: float = 0.9,
         smoothness: float = 1.0,
-        effect_scale: float | None = None,
+        effect_scale: float | Literal["learn"] | None = None,
         device: Literal["auto", "cpu", "gpu"] = "auto",
         random_state: int | None = 0,
         progressbar: bool = True,
@@ -284,15 +284,19 @@ class BayesianRegressor(RegressorMixin, _BayesBase):
     smoothness : float
         Scale of the half-normal prior on the random-walk step of slopes
         (smaller: smoother effect curves).
-    effect_scale : float or None
+    effect_scale : float, 'learn' or None
         Default prior size of each numeric feature's total effect (its change across the
         feature's range) when the spec gives no prior for it, in model units (standard
         deviations of the target; logits for a classifier; log-rate for poisson): the
         median of the log-normal prior on a monotone effect's size, and half the sd of
-        the normal prior on a free effect. ``None``: 2 for regression and 8 for a
-        classifier (both chosen by cross-validation on the training rows of the benchmark
-        datasets, ``benchmarks/diag_bayes_priors.py``). User priors from the spec are never
-        rescaled.
+        the normal prior on a free effect. ``'learn'``: the log of that size is one
+        parameter shared by these features (prior ``Normal(log s, 1)``), learned from the
+        data; each feature's log size is the shared level plus its own ``Normal(0, 1)``
+        deviation (partial pooling), so the data decide whether effects are typically
+        large or small. ``None``: a fixed 2 for regression, and ``'learn'`` with ``s = 8``
+        for a classifier (both chosen by cross-validation on the training rows of the
+        benchmark datasets, ``benchmarks/diag_bayes_priors.py``). User priors from the
+        spec are never rescaled nor pooled.
     device : {'auto', 'cpu', 'gpu'}
         For ``sampler='numpyro'``: where JAX runs.
     random_state : int or None

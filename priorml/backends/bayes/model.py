@@ -58,15 +58,49 @@ from .priors import PriorRecord, elicit_magnitude, elicit_signed
 LIKELIHOODS = ("gaussian", "student_t", "lognormal", "poisson", "bernoulli")
 UNIMODAL_EPS = 0.05
 # Default prior median of a numeric feature's total effect (its change across the range) without a user
-# prior, in model units: standard deviations of the (log-)target, log-rate, or logits. Chosen by 3-fold CV
-# on training rows of the benchmark suite's datasets (benchmarks/diag_bayes_priors.py; RESULTS.md).
+# prior, in model units: standard deviations of the (log-)target, log-rate, or logits; for the likelihoods
+# in LEARNED_BY_DEFAULT, the prior median of the shared level learned from the data (effect_scale="learn").
+# Chosen by 3-fold CV on training rows of the benchmark suite's datasets (benchmarks/diag_bayes_priors.py;
+# RESULTS.md): classifiers, "learn" ahead of every fixed scale at n = 50, 100, 200; regression, the fixed
+# scale 2 level with "learn" (mean CV loss ratio 1.0095 against 1.012).
 DEFAULT_EFFECT_SCALE = {"bernoulli": 8.0}
 DEFAULT_EFFECT_SCALE_OTHER = 2.0
+LEARNED_BY_DEFAULT = frozenset({"bernoulli"})
 
 
 def default_effect_scale(likelihood: str) -> float:
-    """The ``effect_scale`` used when the estimator's is None."""
+    """The ``effect_scale`` used when the estimator's is None (for a likelihood in ``LEARNED_BY_DEFAULT``,
+    and with ``"learn"``, the prior median of the shared level)."""
     return DEFAULT_EFFECT_SCALE.get(likelihood, DEFAULT_EFFECT_SCALE_OTHER)
+
+
+class _EffectLevel:
+    """Log of the default effect size: a constant, or (``effect_scale="learn"``) one parameter shared by
+    every numeric feature without a user prior, ``Normal(log s, 1)`` with ``s`` the task default, created
+    the first time a feature asks for it. Each such feature's log effect size is the level plus its own
+    ``Normal(0, 1)`` deviation, so the data set how large effects typically are (partial pooling)."""
+
+    def __init__(self, pm, effect_scale, likelihood: str, unit: str, records: list):
+        self.learn = (isinstance(effect_scale, str) and effect_scale == "learn") or (
+            effect_scale is None and likelihood in LEARNED_BY_DEFAULT)
+        scale = default_effect_scale(likelihood) if effect_scale is None or self.learn else float(effect_scale)
+        self.log_scale = float(np.log(scale))
+        self._pm, self._unit, self._records, self._var = pm, unit, records, None
+
+    def __call__(self):
+        if not self.learn:
+            return self.log_scale
+        if self._var is None:
+            self._var = self._pm.Normal("effect_level", self.log_scale, 1.0)
+            self._records.append(PriorRecord(
+                "effect_level", None, "Normal", {"mu": self.log_scale, "sigma": 1.0}, "scaled",
+                f"log of the typical |total change| across the range, {self._unit}; shared by the numeric "
+                "features without a user prior, learned from the data"))
+        return self._var
+
+    def note(self) -> str:
+        return ("; hierarchical: log |change| = effect_level + Normal(0, 1), shown here marginally"
+                if self.learn else "")
 
 
 def verify_spec(spec: Spec, likelihood: str) -> None:
@@ -204,7 +238,7 @@ def uses_sufficient_statistics(spec: Spec, likelihood: str) -> bool:
 
 
 def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.ndarray, *, likelihood: str,
-                smoothness: float = 1.0, effect_scale: float | None = None,
+                smoothness: float = 1.0, effect_scale: float | str | None = None,
                 sufficient: bool | None = None) -> BuildResult:
     """The PyMC model; ``y`` in model units (:func:`model_target`: standardised target or log-target,
     0/1, or counts).
@@ -218,7 +252,6 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
     import pytensor.tensor as pt
 
     records: list[PriorRecord] = []
-    effect_scale = default_effect_scale(likelihood) if effect_scale is None else float(effect_scale)
     classification = likelihood == "bernoulli"
     counts = likelihood == "poisson"
     lognormal = likelihood == "lognormal"
@@ -229,6 +262,7 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
     unit = "logit" if classification else ("log-rate" if counts else
                                            "standardised log target" if lognormal else "standardised target")
     per_level = f"; translated to log units at the geometric mean of y ({level:.4g}), first order" if lognormal else ""
+    effect_level = _EffectLevel(pm, effect_scale, likelihood, unit, records)
     idx = {n: i for i, n in enumerate(spec.feature_names)}
     coords = {"obs": np.arange(len(y))}
 
@@ -274,7 +308,7 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
                 values[term.name] = _categorical(pm, pt, f, schema.features[j], term, records)
                 continue
             s, R = _numeric_slopes(pm, pt, spec, f, j, term, idx, slopes, totals, scale, unit, smoothness, records,
-                                   per_level, effect_scale)
+                                   per_level, effect_level)
             slopes[j], totals[j] = s, R
             w = unit_widths(term.knots[0])
             values[term.name] = pt.concatenate([pt.zeros(1), pt.cumsum(s * w)])
@@ -359,7 +393,7 @@ def _random_walk(pm, pt, name: str, n: int, tau):
 
 
 def _numeric_slopes(pm, pt, spec, f: NumericFeature, j: int, term: Term, idx, slopes, totals, scale, unit,
-                    smoothness, records, per_level: str, effect_scale: float):
+                    smoothness, records, per_level: str, effect_level: _EffectLevel):
     knots = term.knots[0]
     w = unit_widths(knots)
     S = len(w)
@@ -373,7 +407,7 @@ def _numeric_slopes(pm, pt, spec, f: NumericFeature, j: int, term: Term, idx, sl
                                    "smoothness: step of the random walk on (log-)slopes between segments"))
         return tau
 
-    def magnitude(tag: str, default_mu: float = float(np.log(effect_scale)), default_sigma: float = 1.0):
+    def magnitude(tag: str):
         if prior is not None:
             lo, hi = sorted(abs(v) for v in prior.effect) if f.monotonic else prior.effect
             dist, params = elicit_magnitude(lo, hi, prior.prob)
@@ -382,9 +416,10 @@ def _numeric_slopes(pm, pt, spec, f: NumericFeature, j: int, term: Term, idx, sl
                                        f"|total change| across the range, target units; P(in {[lo, hi]}) = {prior.prob}"
                                        + per_level))
             return R_user / scale
-        R = pm.LogNormal(f"{name}_{tag}", default_mu, default_sigma)
-        records.append(PriorRecord(f"{name}_{tag}", feature, "LogNormal", {"mu": default_mu, "sigma": default_sigma},
-                                   "scaled", f"|total change| across the range, {unit}"))
+        R = pm.LogNormal(f"{name}_{tag}", effect_level(), 1.0)  # centred: only the location is learned
+        sigma = float(np.sqrt(2.0)) if effect_level.learn else 1.0
+        records.append(PriorRecord(f"{name}_{tag}", feature, "LogNormal", {"mu": effect_level.log_scale, "sigma": sigma},
+                                   "scaled", f"|total change| across the range, {unit}" + effect_level.note()))
         return R
 
     def signed_total():
@@ -395,10 +430,15 @@ def _numeric_slopes(pm, pt, spec, f: NumericFeature, j: int, term: Term, idx, sl
                                        f"total change across the range, target units; P(in {list(prior.effect)}) = {prior.prob}"
                                        + per_level))
             return R_user / scale
-        sd = 2.0 * effect_scale  # median |R| = 0.67 sd, about that of the monotone prior
-        R = pm.Normal(f"{name}_effect", 0.0, sd)
+        sd = 2.0 * float(np.exp(effect_level.log_scale))  # median |R| = 0.67 sd, about that of the monotone prior
+        if effect_level.learn:  # non-centred: the sd is learned
+            z = pm.Normal(f"{name}_effect_z", 0.0, 1.0)
+            R = pm.Deterministic(f"{name}_effect", 2.0 * pt.exp(effect_level()) * z)
+            note = "; hierarchical: sd = 2 exp(effect_level), shown at the level's prior median"
+        else:
+            R, note = pm.Normal(f"{name}_effect", 0.0, sd), ""
         records.append(PriorRecord(f"{name}_effect", feature, "Normal", {"mu": 0.0, "sigma": sd}, "scaled",
-                                   f"total change across the range, {unit}"))
+                                   f"total change across the range, {unit}" + note))
         return R
 
     m = f.monotonic

@@ -257,17 +257,17 @@ TWO_BOUNDS = ({"features": {"x0": {"monotonic": "increasing", "keypoints": 5}, "
 
 
 @settings(max_examples=8, **SETTINGS)
-@example(TRUST_AND_ORDER)
-@example(DOMINANCE_AND_BOUNDS)
-@example(RANGE_DOMINANCE)
-@example(TWO_BOUNDS)
-@given(problems())
-def test_every_prior_draw_obeys_every_constraint(problem):
+@example(TRUST_AND_ORDER, None)
+@example(DOMINANCE_AND_BOUNDS, "learn")
+@example(RANGE_DOMINANCE, "learn")
+@example(TWO_BOUNDS, None)
+@given(problems(), st.sampled_from([None, "learn"]))
+def test_every_prior_draw_obeys_every_constraint(problem, effect_scale):
     raw, bounds, likelihood, seed = problem
     spec_dict, X, y = make_data(raw, bounds, seed)
     spec = priorml.Spec.from_dict(spec_dict)
     verify_spec(spec, likelihood)  # the generator only produces what the backend accepts
-    model = prior_model(spec, X, y, likelihood=likelihood, draws=PRIOR_DRAWS)
+    model = prior_model(spec, X, y, likelihood=likelihood, draws=PRIOR_DRAWS, effect_scale=effect_scale)
     check_prior_draws(model, X)
     check_public_prior_predictive(model, X)
 
@@ -287,20 +287,20 @@ def _fit_and_certify(problem, settings_: dict) -> None:
 
 
 @settings(max_examples=1, **{**SETTINGS, "phases": [Phase.explicit]})
-@example(TRUST_AND_ORDER)
-@example(DOMINANCE_AND_BOUNDS)
-@given(problems())
-def test_every_advi_posterior_draw_obeys_every_constraint(problem):
-    _fit_and_certify(problem, ADVI)  # ADVI's 200 draws are posterior-shaped
+@example(TRUST_AND_ORDER, None)
+@example(DOMINANCE_AND_BOUNDS, "learn")
+@given(problems(), st.sampled_from([None, "learn"]))
+def test_every_advi_posterior_draw_obeys_every_constraint(problem, effect_scale):
+    _fit_and_certify(problem, {**ADVI, "effect_scale": effect_scale})  # ADVI's 200 draws are posterior-shaped
 
 
 @pytest.mark.slow
 @settings(max_examples=3, **SETTINGS)
-@example(RANGE_DOMINANCE)
-@example(TWO_BOUNDS)
-@given(problems())
-def test_every_nuts_posterior_draw_obeys_every_constraint(problem):
-    _fit_and_certify(problem, NUTS)
+@example(RANGE_DOMINANCE, None)
+@example(TWO_BOUNDS, "learn")
+@given(problems(), st.sampled_from([None, "learn"]))
+def test_every_nuts_posterior_draw_obeys_every_constraint(problem, effect_scale):
+    _fit_and_certify(problem, {**NUTS, "effect_scale": effect_scale})
 
 
 # lognormal: E[y] = exp(mu + s^2 / 2) is increasing in the additive predictor for each draw; what exp keeps

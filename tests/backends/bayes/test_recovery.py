@@ -197,9 +197,15 @@ def test_classifier_default_effect_scale_is_in_logits():
     model = prior_model(spec, X, y, likelihood="bernoulli", draws=50)
     scale = default_effect_scale("bernoulli")
     assert scale != default_effect_scale("gaussian")
-    assert _record(model, "g0_effect")["params"] == pytest.approx({"mu": math.log(scale), "sigma": 1.0})
+    # a classifier's default learns the shared level, whose prior median is the classification scale
+    assert _record(model, "effect_level")["params"] == pytest.approx({"mu": math.log(scale), "sigma": 1.0})
+    assert _record(model, "g0_effect")["params"] == pytest.approx({"mu": math.log(scale), "sigma": math.sqrt(2)})
     assert _record(model, "g1_effect")["params"] == pytest.approx({"mu": 0.0, "sigma": 2 * scale})
     assert "logit" in _record(model, "g0_effect")["note"]
+    assert "hierarchical" in _record(model, "g1_effect")["note"]
+    fixed = prior_model(spec, X, y, likelihood="bernoulli", draws=50, effect_scale=scale)
+    assert _record(fixed, "g0_effect")["params"] == pytest.approx({"mu": math.log(scale), "sigma": 1.0})
+    assert not [r for r in fixed.prior_table_ if r["parameter"] == "effect_level"]
 
 
 def test_default_priors_are_scaled_or_default(model):
@@ -208,3 +214,54 @@ def test_default_priors_are_scaled_or_default(model):
     assert by_param["g1_amplitude"]["origin"] == "scaled"  # u: unimodal, no user prior
     assert by_param["g1_mode"]["origin"] == "default" and by_param["g1_rw_tau"]["origin"] == "default"
     assert [r["origin"] for r in model.prior_table_ if r["feature"] == "x"] == ["user", "default"]
+
+
+def test_learned_effect_scale_shares_one_level_between_default_effects():
+    rng = np.random.default_rng(7)
+    n = 80
+    X = pd.DataFrame({n_: rng.uniform(0, 1, n) for n_ in "abcd"})
+    y = 10 * (X["a"] + X["b"] + np.sin(3 * X["c"]) + X["d"]).to_numpy() + rng.normal(0, 3, n)
+    spec = {"features": {"a": {"monotonic": "increasing", "keypoints": 4}, "b": {"monotonic": "increasing"},
+                         "c": {"keypoints": 5}, "d": {"monotonic": "increasing", "keypoints": 3}},
+            "priors": {"d": {"effect": [5, 15], "prob": 0.9}}}
+    model = prior_model(spec, X, y, draws=PRIOR_MC, effect_scale="learn")
+    base = math.log(2.0)  # the regression default is the level's prior median
+    level = _record(model, "effect_level")
+    assert (level["distribution"], level["params"], level["origin"]) == ("Normal", pytest.approx({"mu": base, "sigma": 1}),
+                                                                          "scaled")
+    # each default monotone effect is recorded by its marginal: log-normal, log-sd sqrt(1 + 1)
+    assert _record(model, "g0_effect")["params"] == pytest.approx({"mu": base, "sigma": math.sqrt(2)})
+    assert "hierarchical" in _record(model, "g0_effect")["note"]
+    assert _record(model, "g3_effect_user")["params"] == pytest.approx(_lognormal(5, 15, 0.9), rel=1e-12)
+    log_total = {name: np.log(np.abs(_total_effect_draws(model.predict_draws(_two_rows(model, X, name)))
+                                     / model.schema_.y_scale)) for name in "ab"}
+    for v in log_total.values():  # marginal median 2 and log-sd sqrt(2), in sd of the target
+        assert np.median(v) == pytest.approx(base, abs=0.1) and np.std(v) == pytest.approx(math.sqrt(2), rel=0.06)
+    # the two default effects share the level: corr(log |a|, log |b|) = 1 / (1 + 1); independent would be 0
+    assert np.corrcoef(log_total["a"], log_total["b"])[0, 1] == pytest.approx(0.5, abs=0.05)
+    # a user prior does not depend on the level
+    total_d = _total_effect_draws(model.predict_draws(_two_rows(model, X, "d")))
+    assert abs(np.corrcoef(np.log(total_d), log_total["a"])[0, 1]) < 0.05
+    assert np.mean((5 <= total_d) & (total_d <= 15)) == pytest.approx(0.9, abs=0.02)
+
+
+def test_learned_effect_scale_follows_the_data():
+    """Six monotone features, only one with an effect: the learned level falls well below its prior
+    median, which shrinks the null effects harder than the fixed default does."""
+    rng = np.random.default_rng(8)
+    n = 150
+    X = pd.DataFrame({f"x{i}": rng.uniform(0, 1, n) for i in range(6)})
+    y = 3 * X["x0"].to_numpy() + rng.normal(0, 0.5, n)
+    spec = {"features": {f"x{i}": {"monotonic": "increasing", "keypoints": 4} for i in range(6)}}
+    fits = {}
+    for scale in ("learn", None):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SamplerWarning)
+            fits[scale] = priorml.BayesianRegressor(spec, effect_scale=scale, draws=300, tune=300, chains=2,
+                                                   progressbar=False, random_state=1).fit(X, y)
+    level = fits["learn"].idata_.posterior["effect_level"].values
+    assert np.exp(np.median(level)) < 1.0  # prior median 2 sd of the target
+    null = X.iloc[[0, 0]].reset_index(drop=True)
+    null["x3"] = [0.0, 1.0]
+    spread = {k: np.median(np.abs(_total_effect_draws(m.predict_draws(null)))) for k, m in fits.items()}
+    assert spread["learn"] < spread[None]
