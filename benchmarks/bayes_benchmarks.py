@@ -158,6 +158,7 @@ def _hand_written(X: np.ndarray, y: np.ndarray, knots: list[np.ndarray], directi
     import pytensor.tensor as pt
 
     from priorml.backends.bayes.design import hat_weights
+    from priorml.backends.bayes.model import default_effect_scale
 
     ys = (y - y.mean()) / y.std()
     with pm.Model() as model:
@@ -166,7 +167,7 @@ def _hand_written(X: np.ndarray, y: np.ndarray, knots: list[np.ndarray], directi
         for j, (kp, m) in enumerate(zip(knots, directions)):
             W = hat_weights(X[:, j], kp)
             w = np.diff((kp - kp[0]) / (kp[-1] - kp[0]))
-            R = pm.LogNormal(f"R{j}", np.log(0.5), 1.0)
+            R = pm.LogNormal(f"R{j}", np.log(default_effect_scale("gaussian")), 1.0)
             tau = pm.HalfNormal(f"tau{j}", 1.0)
             z = pm.Normal(f"z{j}", 0, 1, shape=len(w) - 1)
             q = pt.exp(pt.concatenate([pt.zeros(1), pt.cumsum(tau * z)]))
