@@ -90,6 +90,7 @@ class _LatticeBase(SpecEstimator):
         seed = int_seed(self.random_state)
         plan = backend.plan_model(spec, schema, y_model, model_type=model_type, lattice_size=self.lattice_size,
                                   n_lattices=self.n_lattices, lattice_rank=self.lattice_rank, random_state=seed)
+        backend.verify_plan(spec, plan)
         cfg = backend.TrainConfig(epochs=self.epochs, batch_size=self.batch_size, learning_rate=self.learning_rate,
                                   validation_fraction=self.validation_fraction,
                                   validation_splits=self.validation_splits, patience=self.patience,

@@ -8,6 +8,8 @@ not be trivially flat.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -54,6 +56,8 @@ def problems(draw):
     trust_bys = {t["by"] for t in interactions}
     if same and draw(st.booleans()):
         a, b = draw(st.sampled_from(same))
+        if any(t.get("trust") == "trapezoid" and t["feature"] == b and t["by"] == a for t in interactions):
+            a, b = b, a  # dominance of a trapezoid trust's condition over its main is refused (only flat lattices)
         interactions.append({"dominance": draw(st.sampled_from(["monotonic", "range"])), "feature": a, "over": b})
     seed = draw(st.integers(0, 10_000))
     n = draw(st.integers(60, 120))
@@ -130,12 +134,126 @@ def _collapsing_case():
     return spec, X, y, "ensemble", seed
 
 
-@pytest.mark.xfail(strict=True, reason="known limitation: trapezoid trust of x1 by x0 together with range dominance "
-                   "of x0 over x1 leaves every 2 x 2 lattice of the model flat (all vertex values equal after the final "
-                   "projection); the constraints hold, but the model is trivially flat. The compiler should refuse or "
-                   "warn about this combination up front (not done yet).")
-def test_known_collapse_of_trapezoid_trust_with_range_dominance():
-    _check(*_collapsing_case())
+@pytest.mark.parametrize("kind", ["range", "monotonic"])
+@pytest.mark.parametrize("model", ["lattice", "ensemble", "auto"])
+def test_trapezoid_trust_with_dominance_of_its_condition_is_refused(model, kind):
+    """The case above used to fit a flat model that passed its certificate; it is now refused up front,
+    naming both interactions (the flatness itself: ``test_which_trust_and_dominance_pairs_are_flat``)."""
+    spec, X, y, _, seed = _collapsing_case()
+    d = spec.to_dict()
+    d["interactions"][1]["dominance"] = kind
+    spec = priorml.Spec.from_dict(d)
+    with pytest.raises(priorml.SpecError) as err:
+        priorml.LatticeRegressor(spec, model=model, random_state=seed, **FAST).fit(X, y)
+    msg = str(err.value)
+    assert "interactions[trust x1 by x0]" in msg
+    assert f"{kind} dominance of 'x0' over 'x1'" in msg and "trapezoid trust of 'x1' by 'x0'" in msg
+    assert "edgeworth" in msg  # how to fix it
+    assert err.value.problems[0].feature == "x1" and err.value.problems[0].key == "trust"
+
+
+def _max_rise(m, n, trust=None, direction=1, dominance=None, dominant="B"):
+    """Largest total rise v[m-1, n-1] - v[0, 0] of an m x n lattice with values in [0, 1], increasing in
+    both axes (a indexes the trust's main feature A, b its condition B), under TensorFlow Lattice's
+    definitions of the other constraints (``lattice_lib._project_partial_*``, transcribed, not called):
+    trust of A by B in ``direction``, and monotonic or range dominance of ``dominant`` over the other."""
+    from scipy.optimize import linprog
+
+    rows = []  # each row r means r @ v <= 0
+
+    def le(plus, minus):  # sum(v[plus]) <= sum(v[minus])
+        r = np.zeros(m * n)
+        for a, b in plus:
+            r[a * n + b] += 1
+        for a, b in minus:
+            r[a * n + b] -= 1
+        rows.append(r)
+
+    for a in range(m):
+        for b in range(n):
+            if a + 1 < m:
+                le([(a, b)], [(a + 1, b)])
+            if b + 1 < n:
+                le([(a, b)], [(a, b + 1)])
+    for b in range(n - 1):
+        if trust == "trapezoid":  # the range along A widens (direction 1) as B grows: ends move apart
+            lo, hi = ([(0, b + 1)], [(0, b)]), ([(m - 1, b)], [(m - 1, b + 1)])
+            le(*(lo if direction == 1 else lo[::-1]))
+            le(*(hi if direction == 1 else hi[::-1]))
+    for a in range(m - 1):
+        for b in range(n - 1):
+            if trust == "edgeworth":  # mixed differences of the declared sign
+                sq = ([(a + 1, b + 1), (a, b)], [(a + 1, b), (a, b + 1)])
+                le(*(sq[::-1] if direction == 1 else sq))
+    vertex = (lambda i, j: (j, i)) if dominant == "B" else (lambda i, j: (i, j))  # (dominant, weak) -> (a, b)
+    nd, nw = (n, m) if dominant == "B" else (m, n)
+    for i in range(nd):
+        for j in range(nw):
+            if dominance == "monotonic" and i + 1 < nd and j + 1 < nw:  # per triangle of each cell
+                le([vertex(i, j), vertex(i + 1, j + 1)], [vertex(i + 1, j)] * 2)
+                le([vertex(i, j + 1)] * 2, [vertex(i, j), vertex(i + 1, j + 1)])
+            if dominance == "range":  # every range along the dominant >= every range along the weak
+                le([vertex(i, nw - 1), vertex(0, j)], [vertex(i, 0), vertex(nd - 1, j)])
+    c = np.zeros(m * n)
+    c[-1], c[0] = -1, 1
+    res = linprog(c, A_ub=np.array(rows), b_ub=np.zeros(len(rows)), bounds=[(0, 1)] * (m * n), method="highs")
+    assert res.status == 0
+    return -res.fun
+
+
+@pytest.mark.parametrize("m, n", [(2, 2), (3, 3), (2, 4), (4, 2)])
+@pytest.mark.parametrize("direction", [1, -1])
+def test_which_trust_and_dominance_pairs_are_flat(m, n, direction):
+    """Trapezoid trust of A by B with dominance (either kind) of B over A leaves only flat lattices, in
+    either direction and any size: what the compiler refuses. Every other pairing, each constraint
+    alone, and the fix the error suggests (edgeworth trust) leave the full range."""
+    for dominance in ("monotonic", "range"):
+        assert _max_rise(m, n, "trapezoid", direction, dominance, dominant="B") < 1e-9
+        assert _max_rise(m, n, "trapezoid", direction, dominance, dominant="A") == pytest.approx(1)
+        assert _max_rise(m, n, "edgeworth", direction, dominance, dominant="B") == pytest.approx(1)
+        assert _max_rise(m, n, "edgeworth", direction, dominance, dominant="A") == pytest.approx(1)
+        assert _max_rise(m, n, dominance=dominance) == pytest.approx(1)
+    assert _max_rise(m, n, "trapezoid", direction) == pytest.approx(1)
+
+
+@pytest.mark.parametrize("m, n", [(2, 2), (3, 3), (2, 4), (4, 2)])
+@pytest.mark.parametrize("direction", [1, -1])
+def test_the_compilers_feasibility_check_agrees_with_the_brute_force_programme(m, n, direction):
+    """``feasibility.flat_features`` (sparse rows built per slice, used before training) against the dense
+    programme above, on every trust x dominance pairing of two features."""
+    from priorml.backends.lattice.feasibility import LatticeConstraints, flat_features
+
+    for trust, dominance, dominant in itertools.product(("edgeworth", "trapezoid"), ("monotonic", "range"), "AB"):
+        c = LatticeConstraints([m, n], [1, 1], **{trust: [(0, 1, direction)]},
+                               **{f"{dominance}_dominance": [(1, 0) if dominant == "B" else (0, 1)]})
+        expected = [0, 1] if _max_rise(m, n, trust, direction, dominance, dominant) < 1e-9 else []
+        assert flat_features(c) == expected, (trust, dominance, dominant)
+
+
+def test_a_dominance_chain_that_leaves_no_effect_is_refused():
+    """Trapezoid trust of a by b, with b dominating c and c dominating a: no pair is the known one, but
+    the chain does what b over a would (flat in a, b and c). The general check refuses it, naming the
+    interactions; reversing the chain's last link makes it compile and fit a model that moves along each."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({k: rng.uniform(0, 1, 80) for k in "abcd"})
+    y = X["a"] + X["b"] + X["c"] + X["d"] + rng.normal(0, 0.1, 80)
+    inc = {"monotonic": "increasing"}
+    spec = {"features": {"a": inc, "b": inc, "c": inc, "d": {}},
+            "interactions": [{"trust": "trapezoid", "feature": "a", "by": "b"},
+                             {"dominance": "range", "feature": "b", "over": "c"},
+                             {"dominance": "monotonic", "feature": "c", "over": "a"}]}
+    with pytest.raises(priorml.SpecError) as err:
+        priorml.LatticeRegressor(spec, model="lattice", **FAST).fit(X, y)
+    msg = str(err.value)
+    assert "'a', 'b', 'c'" in msg and "monotonic dominance of 'c' over 'a'" in msg and "trapezoid trust" in msg
+    assert err.value.problems[0].feature == "a"
+    spec["interactions"][2] = {"dominance": "monotonic", "feature": "a", "over": "c"}
+    reg = priorml.LatticeRegressor(spec, model="lattice", random_state=0, **FAST).fit(X, y)
+    assert priorml.certify(reg, X, n_rows=30).passed
+    for name in "abc":  # each feature of the chain moves the prediction somewhere
+        lo, hi = X.copy(), X.copy()
+        lo[name], hi[name] = X[name].min(), X[name].max()
+        assert np.max(reg.predict(hi) - reg.predict(lo)) > 0.05 * np.ptp(y), name
 
 
 @pytest.mark.parametrize("model", ["lattice", "ensemble"])

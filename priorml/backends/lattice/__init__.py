@@ -4,8 +4,8 @@ TensorFlow itself is imported lazily (on first build), so importing this
 package is cheap.
 """
 
-from .compiler import MODEL_TYPES, Plan, build_model, choose_model_type, plan_model, verify_spec
+from .compiler import MODEL_TYPES, Plan, build_model, choose_model_type, plan_model, verify_plan, verify_spec
 from .program import LatticeProgram, TrainConfig
 
-__all__ = ["MODEL_TYPES", "Plan", "build_model", "choose_model_type", "plan_model", "verify_spec",
+__all__ = ["MODEL_TYPES", "Plan", "build_model", "choose_model_type", "plan_model", "verify_plan", "verify_spec",
            "LatticeProgram", "TrainConfig"]

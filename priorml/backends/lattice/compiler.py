@@ -33,6 +33,7 @@ from ...errors import Problem, SpecError
 from ...spec import CategoricalFeature, NumericFeature, Spec
 from ...spec.constraints import Dominance, Trust
 from ...spec.schema import Schema
+from .feasibility import LatticeConstraints, flat_features
 
 MODEL_TYPES = ("linear", "lattice", "ensemble")
 #: a single lattice larger than this is refused before training (memory grows as lattice_size ** d)
@@ -143,6 +144,8 @@ def verify_spec(spec: Spec, model_type: str, lattice_size: int = 2) -> None:
                                     "Trust is stated along a growing condition, which needs an increasing calibrator; a "
                                     "non-monotone curved calibrator cannot be one. Add 'monotonic' to the condition or drop the trust.",
                                     t.by, "by"))
+    if model_type != "linear":  # 'linear' refuses trapezoid trust above
+        problems += _flat_trapezoid_dominance_pairs(spec)
     mains = {t.feature for t in spec.trusts}
     for t in spec.trusts:
         if t.by in mains:
@@ -164,6 +167,36 @@ def verify_spec(spec: Spec, model_type: str, lattice_size: int = 2) -> None:
                                     "(or 'auto'), or a smaller lattice_size.", None, "model"))
     if problems:
         raise SpecError(problems, title="Spec cannot be compiled by the lattice backend")
+
+
+def _flat_trapezoid_dominance_pairs(spec: Spec) -> list[Problem]:
+    """Trapezoid trust of A by B together with dominance of B over A: only flat lattices.
+
+    In lattice coordinates both features increase. Trapezoid trust holds the output along B
+    non-increasing at one end of A (A's minimum when trust grows with B, its maximum when it
+    shrinks); B being monotone, the output is constant along B there. TensorFlow Lattice's
+    range dominance asks every range along B to be at least every range along A, so every
+    range along A is 0, and then so is every range along B. Its monotonic dominance (per
+    triangle of each cell, the step along B at least the step along A) spreads the zero step
+    from that end cell by cell. Either way every 2-D slice of every lattice holding A and B
+    is constant: the model cannot use either feature. The tests check this with a linear
+    programme on lattices of several sizes (and that the other pairings keep the full range).
+    """
+    problems = []
+    for t in spec.trusts:
+        if t.kind != "trapezoid":
+            continue
+        for d in spec.dominances:
+            if d.feature == t.by and d.over == t.feature:
+                problems.append(Problem(
+                    f"interactions[trust {t.feature} by {t.by}]",
+                    "interactions that leave the model some effect of both features",
+                    f"trapezoid trust of {t.feature!r} by {t.by!r} together with {d.kind} dominance of "
+                    f"{d.feature!r} over {d.over!r}",
+                    f"Together they admit only lattices that are flat in {t.feature!r} and {t.by!r}: the trust "
+                    f"gives {t.by!r} no effect at one end of {t.feature!r}, and the dominance then allows "
+                    f"{t.feature!r} none either. Use trust: edgeworth, or drop one of the two.", t.feature, "trust"))
+    return problems
 
 
 def choose_model_type(spec: Spec, n_rows: int) -> str:
@@ -407,14 +440,12 @@ def build_linear(spec: Spec, plan: Plan, calibrated):
     return lin
 
 
-def build_lattice(spec: Spec, plan: Plan, calibrated, subset: list[int], k: int):
-    """One lattice over the features in ``subset`` with its constraints."""
-    tf, tf_keras, tfl = _tf()
+def lattice_constraints(spec: Spec, plan: Plan, subset: list[int]) -> LatticeConstraints:
+    """The constraints of the lattice over ``subset``, in its local feature indices (no TensorFlow)."""
     idx_global = {n: i for i, n in enumerate(spec.feature_names)}
     local = {g: i for i, g in enumerate(subset)}
-    sizes = [plan.lattice_dims[g] for g in subset]
-    monos = ["increasing" if shaped(spec.features[g]) else "none" for g in subset]
-    edgeworth, trapezoid, mono_dom, range_dom = [], [], [], []
+    c = LatticeConstraints(sizes=[plan.lattice_dims[g] for g in subset],
+                           monotonic=[1 if shaped(spec.features[g]) else 0 for g in subset])
     for inter in spec.interactions:
         a, b = idx_global[inter.features[0]], idx_global[inter.features[1]]
         if a not in local or b not in local:
@@ -424,11 +455,56 @@ def build_lattice(spec: Spec, plan: Plan, calibrated, subset: list[int], k: int)
             # Lattice coordinates run with each calibrator; flip the direction when 'by' is decreasing.
             by_sign = by.monotonic if isinstance(by, NumericFeature) and by.monotonic else 1
             direction = inter.direction * by_sign
-            (edgeworth if inter.kind == "edgeworth" else trapezoid).append((local[a], local[b], direction))
+            (c.edgeworth if inter.kind == "edgeworth" else c.trapezoid).append((local[a], local[b], direction))
         elif isinstance(inter, Dominance):
-            (mono_dom if inter.kind == "monotonic" else range_dom).append((local[a], local[b]))
+            (c.monotonic_dominance if inter.kind == "monotonic" else c.range_dominance).append((local[a], local[b]))
+    return c
+
+
+def verify_plan(spec: Spec, plan: Plan) -> None:
+    """Refuse lattices whose trust and dominance constraints leave a feature no possible effect.
+
+    A linear programme over the vertex values of each lattice (:mod:`.feasibility`) decides
+    it exactly, for TensorFlow Lattice's definitions of the constraints. The pairs whose
+    reason is known are refused earlier, with it, by :func:`verify_spec`.
+    """
+    problems: list[Problem] = []
+    flagged: set[str] = set()
+    for k, subset in enumerate(plan.lattices):
+        c = lattice_constraints(spec, plan, subset)
+        if not c.pairs():
+            continue
+        flat = [spec.feature_names[subset[i]] for i in flat_features(c)]
+        if not flat or set(flat) <= flagged:
+            continue
+        flagged.update(flat)
+        names = set(flat)
+        culprits = [i for i in spec.interactions if names & set(i.features)]
+        described = "; ".join(_describe(i) for i in culprits)
+        where = "lattice" if len(plan.lattices) == 1 else f"lattice {k} of the ensemble"
+        problems.append(Problem(
+            "interactions", "interactions that leave every feature of a lattice some possible effect",
+            f"{described}: together they hold {', '.join(map(repr, flat))} constant in the {where}",
+            "No lattice satisfies these constraints unless it ignores those features (checked by a linear "
+            "programme over the lattice's vertex values). Use trust: edgeworth, or drop or reverse one of "
+            "the dominances.", flat[0], "interactions"))
+    if problems:
+        raise SpecError(problems, title="Spec cannot be compiled by the lattice backend")
+
+
+def _describe(inter) -> str:
+    if isinstance(inter, Trust):
+        return f"{inter.kind} trust of {inter.feature!r} by {inter.by!r}"
+    return f"{inter.kind} dominance of {inter.feature!r} over {inter.over!r}"
+
+
+def build_lattice(spec: Spec, plan: Plan, calibrated, subset: list[int], k: int):
+    """One lattice over the features in ``subset`` with its constraints."""
+    tf, tf_keras, tfl = _tf()
+    c = lattice_constraints(spec, plan, subset)
+    monos = ["increasing" if m else "none" for m in c.monotonic]
     lo, hi = plan.init_range
-    init = tfl.lattice_layer.LinearInitializer(lattice_sizes=sizes, monotonicities=[1 if m == "increasing" else 0 for m in monos],
+    init = tfl.lattice_layer.LinearInitializer(lattice_sizes=c.sizes, monotonicities=c.monotonic,
                                                output_min=lo, output_max=hi)
     if len(calibrated) > 1 or len(subset) > 1:
         xs = [calibrated[g] for g in subset]
@@ -436,8 +512,8 @@ def build_lattice(spec: Spec, plan: Plan, calibrated, subset: list[int], k: int)
     else:
         x = calibrated[subset[0]]
     return tfl.layers.Lattice(
-        lattice_sizes=sizes, monotonicities=monos,
-        edgeworth_trusts=edgeworth or None, trapezoid_trusts=trapezoid or None,
-        monotonic_dominances=mono_dom or None, range_dominances=range_dom or None,
+        lattice_sizes=c.sizes, monotonicities=monos,
+        edgeworth_trusts=c.edgeworth or None, trapezoid_trusts=c.trapezoid or None,
+        monotonic_dominances=c.monotonic_dominance or None, range_dominances=c.range_dominance or None,
         output_min=plan.out_min, output_max=plan.out_max, kernel_initializer=init, name=f"lattice_{k}",
     )(x)
