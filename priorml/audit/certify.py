@@ -44,9 +44,17 @@ class CertificateRow:
     tolerance: float
     passed: bool
     draws_share: float | None = None  # Bayesian fits: share of the posterior draws probed that satisfy it
+    # How far the prediction moves along the constrained feature(s) over the probed domain (output units;
+    # mean over reference rows and posterior draws). None where it does not apply (output bounds).
+    effect: float | None = None
+
+    @property
+    def vacuous(self) -> bool:
+        """The model does not move along the feature(s): the constraint holds, but says nothing."""
+        return self.effect is not None and self.effect <= self.tolerance
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(asdict(self), vacuous=self.vacuous)
 
 
 @dataclass
@@ -66,6 +74,11 @@ class Certificate:
     def failed(self) -> list[CertificateRow]:
         return [r for r in self.rows if not r.passed]
 
+    @property
+    def vacuous(self) -> list[CertificateRow]:
+        """Rows that pass only because the model ignores the feature(s) they constrain."""
+        return [r for r in self.rows if r.vacuous]
+
     def __len__(self) -> int:
         return len(self.rows)
 
@@ -83,8 +96,10 @@ class Certificate:
 
     def __str__(self) -> str:
         bayes = any(r.draws_share is not None for r in self.rows)
-        head = ["constraint", "features", "enforcement", "probes", "max violation"] + (["draws ok"] if bayes else []) + ["result"]
-        body = [[r.constraint, r.features, r.enforcement, str(r.probes), f"{r.max_violation:.3g}"]
+        head = (["constraint", "features", "enforcement", "probes", "effect", "max violation"]
+                + (["draws ok"] if bayes else []) + ["result"])
+        body = [[r.constraint, r.features, r.enforcement, str(r.probes), "" if r.effect is None else f"{r.effect:.3g}",
+                 f"{r.max_violation:.3g}"]
                 + ([f"{100 * r.draws_share:.1f}%"] if bayes else []) + ["PASS" if r.passed else "FAIL"] for r in self.rows]
         if not body:
             body = [["(none declared)"] + [""] * (len(head) - 1)]
@@ -94,6 +109,10 @@ class Certificate:
         out = [f"Certificate for {self.model} ({self.backend} backend), probed on {self.n_rows} rows: {verdict}",
                line(head), line(["-" * w for w in widths])]
         out += [line(b) for b in body]
+        if self.vacuous:
+            out.append("note: the prediction does not move along " + ", ".join(sorted({r.features for r in self.vacuous}))
+                       + ": those constraints hold trivially (effect = how far the prediction moves along the "
+                       "constrained feature(s), mean over the probed rows)")
         return "\n".join(out)
 
     __repr__ = __str__
@@ -236,13 +255,15 @@ def certify(model: Any, X: Any, *, n_rows: int | None = None, random_state: int 
     n_fun = base_pred.shape[0]
     per = f" x {n_fun} posterior draws" if bayes else ""
 
-    def add(kind: str, feats: str, statement: str, key: Any, domain: str, probes: int, viol: np.ndarray) -> None:
+    def add(kind: str, feats: str, statement: str, key: Any, domain: str, probes: int, viol: np.ndarray,
+            sweep: np.ndarray | None) -> None:
         viol = np.atleast_1d(np.asarray(viol, dtype=float))
         enf, how = enforce(kind, key) if enforce else ("unknown", "")
         worst = float(max(np.max(viol), 0.0))
         share = float(np.mean(viol <= tol)) if bayes else None
+        effect = None if sweep is None else _mean_range(sweep)
         cert.rows.append(CertificateRow(kind, feats, statement, enf, how, domain + per, int(probes) * n_fun, worst,
-                                        tol, bool(worst <= tol), share))
+                                        tol, bool(worst <= tol), share, effect))
 
     for f in spec.features:
         if isinstance(f, NumericFeature):
@@ -255,15 +276,15 @@ def certify(model: Any, X: Any, *, n_rows: int | None = None, random_state: int 
             if f.monotonic:
                 word = "increasing" if f.monotonic > 0 else "decreasing"
                 add("monotonic", f.name, f"prediction is {word} in {f.name}", f.name, dom, probes,
-                    _per_function(-f.monotonic * np.diff(V, axis=-1)))
+                    _per_function(-f.monotonic * np.diff(V, axis=-1)), V)
             if f.shape:
                 sign = 1 if f.shape == "convex" else -1
                 add(f.shape, f.name, f"prediction is {f.shape} in {f.name}", f.name, dom, probes,
-                    _per_function(_chord_violation(grid, V, sign)))
+                    _per_function(_chord_violation(grid, V, sign)), V)
             if f.unimodal:
                 sign = 1 if f.unimodal == "peak" else -1
                 viol = np.array([max(_peak_violation(sign * row) for row in Vf) for Vf in V])
-                add("unimodal", f.name, f"prediction has a single {f.unimodal} in {f.name}", f.name, dom, probes, viol)
+                add("unimodal", f.name, f"prediction has a single {f.unimodal} in {f.name}", f.name, dom, probes, viol, V)
         elif isinstance(f, CategoricalFeature) and f.order:
             cats = list(model.schema_[f.name].categories)
             keyed = {str(c): c for c in cats}
@@ -275,7 +296,7 @@ def certify(model: Any, X: Any, *, n_rows: int | None = None, random_state: int 
             pos = {str(c): i for i, c in enumerate(levels)}
             viol = np.max([_per_function(V[..., pos[str(a)]] - V[..., pos[str(b)]]) for a, b in pairs], axis=0)
             text = "; ".join(f"f({a}) <= f({b})" for a, b in pairs)
-            add("order", f.name, text, f.name, f"{len(levels)} categories x {nref} rows", V.shape[1] * V.shape[2], viol)
+            add("order", f.name, text, f.name, f"{len(levels)} categories x {nref} rows", V.shape[1] * V.shape[2], viol, V)
 
     for inter in spec.interactions:
         a, b = inter.features
@@ -294,17 +315,18 @@ def certify(model: Any, X: Any, *, n_rows: int | None = None, random_state: int 
                 d = inter.direction
                 viol = np.maximum(_per_function(d * np.diff(lower, axis=-1)), _per_function(-d * np.diff(upper, axis=-1)))
                 stmt = f"the range of the prediction along {a} {'widens' if d > 0 else 'narrows'} as {b} grows (trapezoid)"
-            add("trust", f"{a} | {b}", stmt, inter, dom, V[0].size, viol)
+            add("trust", f"{a} | {b}", stmt, inter, dom, V[0].size, viol, V)
         elif isinstance(inter, Dominance):
+            Va = probe.sweep(a, probe.grid(a))  # the effect reported is the dominant feature's
             if inter.kind == "range":
-                ra = np.ptp(probe.sweep(a, probe.grid(a)), axis=-1)
+                ra = np.ptp(Va, axis=-1)
                 rb = np.ptp(probe.sweep(b, probe.grid(b)), axis=-1)
                 add("dominance", f"{a} > {b}", f"the range of the effect of {a} is at least that of {b} (range)", inter,
-                    f"full sweeps of {a} and {b} x {nref} rows", 2 * nref * GRID, _per_function(rb - ra))
+                    f"full sweeps of {a} and {b} x {nref} rows", 2 * nref * GRID, _per_function(rb - ra), Va)
             else:
                 probes, viol, dom = model._certify_monotonic_dominance(probe.ref, a, b)
                 add("dominance", f"{a} > {b}", f"the slope along {a} is at least the slope along {b} per unit of calibrated input",
-                    inter, dom, probes, viol)
+                    inter, dom, probes, viol, Va)
 
     if spec.output is not None:
         lo = spec.output.min if spec.output.min is not None else -np.inf
@@ -317,8 +339,15 @@ def certify(model: Any, X: Any, *, n_rows: int | None = None, random_state: int 
         allp = np.concatenate(preds, axis=1)
         viol = np.maximum(_per_function(lo - allp), _per_function(allp - hi))
         add("output", "(output)", f"prediction in [{spec.output.min}, {spec.output.max}]", "output",
-            f"{nref} rows and each feature at its extremes", allp.shape[1], viol)
+            f"{nref} rows and each feature at its extremes", allp.shape[1], viol, None)
     return cert
+
+
+def _mean_range(V: np.ndarray) -> float:
+    """Mean over functions (posterior draws) and reference rows of the prediction's range over the swept
+    axes: ``V`` is (functions, rows, sweep axes...)."""
+    flat = V.reshape(V.shape[0], V.shape[1], -1).astype(float)
+    return float(np.mean(np.ptp(flat, axis=-1)))
 
 
 def _coarse(grid: np.ndarray, k: int = 9) -> np.ndarray:

@@ -29,7 +29,8 @@ SECTIONS = (
 )
 
 CERT_COLUMNS = (("constraint", "constraint"), ("features", "features"), ("statement", "statement"),
-                ("enforcement", "enforcement"), ("probes", "probes"), ("max_violation", "max violation"),
+                ("enforcement", "enforcement"), ("probes", "probes"),
+                ("effect", "effect (how far the prediction moves along it)"), ("max_violation", "max violation"),
                 ("tolerance", "tolerance"), ("draws_share", "posterior draws satisfying it"), ("passed", "result"))
 
 ASSUMPTION_COLUMNS = ("feature", "constraint", "verdict", "evidence", "p_value", "cost")
@@ -127,6 +128,8 @@ def certificate_rows(cert: dict) -> list[dict]:
         row = {k: r.get(k) for k, _ in CERT_COLUMNS if k != "draws_share" or bayes}
         if bayes and r.get("draws_share") is not None:
             row["draws_share"] = f"{100 * r['draws_share']:.1f}%"
+        if r.get("effect") is not None:
+            row["effect"] = f"{r['effect']:.3g}" + (" (none: the constraint holds trivially)" if r.get("vacuous") else "")
         row["passed"] = "PASS" if r.get("passed") else "FAIL"
         out.append(row)
     return out

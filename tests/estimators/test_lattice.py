@@ -416,3 +416,32 @@ def test_calibrated_linear_fits_a_free_non_monotone_effect():
     assert np.corrcoef(effect, np.sin(2 * np.pi * grid))[0, 1] > 0.95
     assert np.ptp(effect) > 2.0  # true peak-to-trough: 3.0
     assert np.mean((est.predict(X) - truth) ** 2) < 0.25
+
+
+@pytest.mark.parametrize("monotonicity, kernel", [("increasing", [-0.1, 0.6, 0.4, 0.3]),
+                                                  ("decreasing", [1.05, -0.02, -0.3, -0.5]),
+                                                  ("increasing", [0.1, 0.3, 0.2, 0.1])])
+def test_final_step_maps_a_calibrator_into_its_bounds_keeping_its_shape(monotonicity, kernel):
+    """TFL's bound projection with convexity is inexact; the final step moves the outputs into
+    [output_min, output_max] by a positive affine map (so monotonicity and curvature are kept exactly),
+    and leaves a calibrator already inside alone."""
+    import tensorflow_lattice as tfl
+
+    from priorml.backends.lattice.program import _fit_into_bounds
+
+    layer = tfl.layers.PWLCalibration(input_keypoints=np.array([0.0, 1.0, 2.0, 3.0]), output_min=0.0, output_max=1.0,
+                                      monotonicity=monotonicity, convexity="concave")
+    layer.build((None, 1))
+    layer.kernel.assign(np.array(kernel, dtype=np.float32).reshape(-1, 1))
+    _fit_into_bounds(layer)
+    new = layer.kernel.numpy().ravel().astype(float)
+    old = np.array(kernel)
+    values = new[0] + np.concatenate([[0.0], np.cumsum(new[1:])])
+    assert values.min() >= -1e-7 and values.max() <= 1 + 1e-7
+    scale = new[1:] / old[1:]
+    assert np.allclose(scale, scale[0], rtol=1e-5) and scale[0] > 0  # the same positive factor for every step
+    before = old[0] + np.concatenate([[0.0], np.cumsum(old[1:])])
+    if before.min() >= 0 and before.max() <= 1:
+        assert np.allclose(new, old)
+    else:
+        assert np.ptp(values) == pytest.approx(min(1.0, np.ptp(before)), rel=1e-5)

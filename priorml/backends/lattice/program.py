@@ -130,6 +130,31 @@ def _pin_clamped_ends(layer) -> None:
     layer.kernel.assign(kernel.astype(layer.kernel.dtype.as_numpy_dtype))
 
 
+def _fit_into_bounds(layer) -> None:
+    """Move a calibrator's outputs inside its output bounds, keeping its shape exactly.
+
+    TFL's projection of bounds together with monotonicity and convexity is not exact: a
+    concave calibrator on [0, 1] was left at -0.0012 (found by the certificate's property
+    test). The lattice then clips its input there, and the clipped curve is no longer concave.
+    A positive affine map of the outputs (shift, and shrink only if the span is too wide)
+    keeps monotonicity and convexity/concavity exactly; within bounds it is a no-op.
+    """
+    lo, hi = layer.output_min, layer.output_max
+    if lo is None or hi is None or getattr(layer, "missing_input_value", None) is not None:
+        return
+    kernel = np.array(layer.kernel.numpy(), dtype=np.float64)  # [start value, increments...] per unit
+    values = kernel[0] + np.concatenate([np.zeros((1, kernel.shape[1])), np.cumsum(kernel[1:], axis=0)])
+    vmin, vmax = values.min(axis=0), values.max(axis=0)
+    if np.all(vmin >= lo) and np.all(vmax <= hi):
+        return
+    scale = np.minimum(1.0, (hi - lo) / np.maximum(vmax - vmin, 1e-300))
+    new_min = np.clip(vmin * scale, lo, hi - (vmax - vmin) * scale)
+    offset = new_min - vmin * scale
+    kernel[0] = kernel[0] * scale + offset
+    kernel[1:] *= scale
+    layer.kernel.assign(kernel.astype(layer.kernel.dtype.as_numpy_dtype))
+
+
 def _project_until_feasible(tf, layer, max_rounds: int = 500, tol: float = 1e-7) -> None:
     """Repeat TFL's projection of a lattice kernel until it stops moving.
 
@@ -358,6 +383,7 @@ class LatticeProgram:
                 layer.finalize_constraints()
             elif isinstance(layer, tfl.layers.PWLCalibration):
                 _pin_clamped_ends(layer)
+                _fit_into_bounds(layer)
         self._model = model
         self.weights = [np.asarray(w) for w in model.get_weights()]
 

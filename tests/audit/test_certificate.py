@@ -1,0 +1,94 @@
+"""The certificate's rows: what they report, that they fail when a constraint is broken, and that a
+constraint held only because the model ignores its feature is called out (the ``effect`` column)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import priorml
+
+SPEC = {
+    "features": {
+        "a": {"monotonic": "increasing", "shape": "convex", "keypoints": 5},
+        "b": {"monotonic": "increasing"},
+        "c": {"unimodal": "peak"},
+        "g": {"type": "categorical", "order": ["lo", "mid", "hi"]},
+    },
+    "interactions": [{"trust": "edgeworth", "feature": "a", "by": "b", "direction": "negative"},
+                     {"dominance": "range", "feature": "b", "over": "a"}],
+    "output": {"min": -5, "max": 15},
+}
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(3)
+    n = 150
+    X = pd.DataFrame({"a": rng.uniform(0, 1, n), "b": rng.uniform(0, 1, n), "c": rng.uniform(-1, 1, n),
+                      "g": rng.choice(["lo", "mid", "hi"], n)})
+    y = (X["a"] ** 2 + 3 * X["b"] - X["c"] ** 2 + X["g"].map({"lo": 0, "mid": 0.5, "hi": 1.0})
+         + rng.normal(0, 0.1, n))
+    return X, y.to_numpy()
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    X, y = data
+    return priorml.LatticeRegressor(SPEC, model="lattice", epochs=40, validation_fraction=0.0,
+                                    learning_rate=0.05, random_state=0).fit(X, y)
+
+
+def test_one_row_per_constraint_each_with_its_effect(fitted, data):
+    X, y = data
+    cert = priorml.certify(fitted, X, n_rows=40)
+    kinds = [(r.constraint, r.features) for r in cert]
+    assert kinds == [("monotonic", "a"), ("convex", "a"), ("monotonic", "b"), ("unimodal", "c"), ("order", "g"),
+                     ("trust", "a | b"), ("dominance", "b > a"), ("output", "(output)")]
+    assert cert.passed and not cert.vacuous
+    by_kind = {(r.constraint, r.features): r for r in cert}
+    assert by_kind[("output", "(output)")].effect is None
+    # b's true effect spans 3 output units, a's 1: the model's effects are of that order, b's the larger
+    assert by_kind[("monotonic", "b")].effect > 1.5 and 0.3 < by_kind[("monotonic", "a")].effect < 2.0
+    assert by_kind[("dominance", "b > a")].effect == pytest.approx(by_kind[("monotonic", "b")].effect)
+    # the effect is the mean range of the prediction along a sweep of the feature over the probed rows
+    rows = X.sample(40, random_state=0)
+    lo, hi = rows.copy(), rows.copy()
+    lo["b"], hi["b"] = X["b"].min(), X["b"].max()
+    assert by_kind[("monotonic", "b")].effect == pytest.approx(np.mean(fitted.predict(hi) - fitted.predict(lo)), rel=0.2)
+    text = str(cert)
+    assert "effect" in text.splitlines()[1] and "holds trivially" not in text
+    d = cert.to_dict()
+    assert d["rows"][0]["effect"] == cert.rows[0].effect and d["rows"][0]["vacuous"] is False
+
+
+def test_a_broken_constraint_fails_its_row(fitted, data, monkeypatch):
+    """A prediction that falls with b (declared increasing) fails the monotonic row of b, and not the rows
+    of the other features."""
+    X, _ = data
+    raw = fitted._raw
+
+    def falling_in_b(Xq):
+        Xq = pd.DataFrame(Xq, columns=list(X.columns)) if not hasattr(Xq, "columns") else Xq
+        return raw(Xq) - 4.0 * Xq["b"].to_numpy(dtype=float)
+
+    monkeypatch.setattr(fitted, "_raw", falling_in_b)
+    cert = priorml.certify(fitted, X, n_rows=20)
+    failed = {(r.constraint, r.features) for r in cert.failed}
+    assert ("monotonic", "b") in failed
+    assert ("monotonic", "a") not in failed and ("order", "g") not in failed and ("unimodal", "c") not in failed
+    row = next(r for r in cert if (r.constraint, r.features) == ("monotonic", "b"))
+    assert row.max_violation > 0.01 and "FAIL" in str(cert)
+
+
+def test_a_model_that_ignores_its_features_passes_vacuously_and_says_so(fitted, data, monkeypatch):
+    X, _ = data
+    monkeypatch.setattr(fitted, "_raw", lambda Xq: np.full(len(Xq), 2.0))
+    cert = priorml.certify(fitted, X, n_rows=20)
+    assert cert.passed  # nothing is violated ...
+    vac = {(r.constraint, r.features) for r in cert.vacuous}
+    assert vac == {(r.constraint, r.features) for r in cert if r.constraint != "output"}  # ... but nothing is said
+    text = str(cert)
+    assert "note: the prediction does not move along a, a | b, b, b > a, c, g" in text
+    assert all(r["vacuous"] for r in cert.to_dict()["rows"] if r["constraint"] != "output")
