@@ -237,6 +237,17 @@ def test_the_compilers_feasibility_check_agrees_with_the_brute_force_programme(m
         assert flat_features(c) == expected, (trust, dominance, dominant)
 
 
+def test_feasibility_check_examines_each_linked_group_on_its_own():
+    """Two unlinked groups in one lattice: the collapsing pair is found, the other group and the features
+    without pairwise constraints are not flagged; the answer for the pair is the one it has alone."""
+    from priorml.backends.lattice.feasibility import LatticeConstraints, flat_features
+
+    both = LatticeConstraints([3] * 7, [1, 1, 1, 1, 1, 1, 0], edgeworth=[(0, 1, 1)], monotonic_dominance=[(2, 1)],
+                              trapezoid=[(4, 5, -1)], range_dominance=[(5, 4)])
+    alone = LatticeConstraints([3, 3], [1, 1], trapezoid=[(0, 1, -1)], range_dominance=[(1, 0)])
+    assert flat_features(both) == [4, 5] and flat_features(alone) == [0, 1]
+
+
 def test_a_dominance_chain_that_leaves_no_effect_is_refused():
     """Trapezoid trust of a by b, with b dominating c and c dominating a: no pair is the known one, but
     the chain does what b over a would (flat in a, b and c). The general check refuses it, naming the

@@ -14,8 +14,9 @@ non-zero step along it. Output bounds scale the cone and are left out. The check
 exact for the constraints as transcribed from ``tensorflow_lattice``'s projections
 (``lattice_lib._project_partial_*``); SciPy's HiGHS solves it (milliseconds for the
 lattice sizes used here). Only features named by a pairwise constraint are examined,
-on the sub-lattice they span: the constraints apply slice by slice, so a movable
-sub-lattice extends to the whole lattice by repeating it along the other features.
+one connected group of them at a time, on the sub-lattice the group spans: the
+constraints apply slice by slice, so a movable sub-lattice extends to the whole
+lattice by repeating it along the other features.
 """
 
 from __future__ import annotations
@@ -46,29 +47,57 @@ class LatticeConstraints:
 
 def flat_features(c: LatticeConstraints) -> list[int]:
     """Local indices of the features along which every feasible lattice is constant."""
-    involved = sorted({i for pair in c.pairs() for i in pair})
-    if not involved:
-        return []
+    flat: list[int] = []
+    for group in _components(c.pairs()):
+        flat += _flat_in(c, group)
+    return sorted(flat)
+
+
+def _components(pairs: list[tuple[int, int]]) -> list[list[int]]:
+    """Features linked by pairwise constraints, one group per connected component.
+
+    Each group can be examined on its own sub-lattice: a feasible lattice of one group, repeated
+    along every other feature, satisfies the other groups' constraints too (all their steps are
+    0), and every slice of a feasible full lattice is a feasible lattice of each group.
+    """
+    parent: dict[int, int] = {}
+
+    def root(i: int) -> int:
+        parent.setdefault(i, i)
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for a, b in pairs:
+        parent[root(a)] = root(b)
+    groups: dict[int, list[int]] = {}
+    for i in sorted(parent):
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())
+
+
+def _flat_in(c: LatticeConstraints, involved: list[int]) -> list[int]:
     sub = {g: k for k, g in enumerate(involved)}
     sizes = [c.sizes[g] for g in involved]
     rows = _Rows(sizes)
     for g in involved:
         if c.monotonic[g]:
             rows.increasing(sub[g])
+    inside = lambda *gs: all(g in sub for g in gs)  # noqa: E731
     for main, cond, direction in c.edgeworth:
-        rows.edgeworth(sub[main], sub[cond], direction)
+        if inside(main, cond):
+            rows.edgeworth(sub[main], sub[cond], direction)
     for main, cond, direction in c.trapezoid:
-        rows.trapezoid(sub[main], sub[cond], direction)
+        if inside(main, cond):
+            rows.trapezoid(sub[main], sub[cond], direction)
     for dom, weak in c.monotonic_dominance:
-        rows.monotonic_dominance(sub[dom], sub[weak])
+        if inside(dom, weak):
+            rows.monotonic_dominance(sub[dom], sub[weak])
     for dom, weak in c.range_dominance:
-        rows.range_dominance(sub[dom], sub[weak])
+        if inside(dom, weak):
+            rows.range_dominance(sub[dom], sub[weak])
     A = rows.matrix()
-    flat = []
-    for g in involved:
-        if not _can_move(A, rows, sub[g], bool(c.monotonic[g])):
-            flat.append(g)
-    return flat
+    return [g for g in involved if not _can_move(A, rows, sub[g], bool(c.monotonic[g]))]
 
 
 class _Rows:
