@@ -265,13 +265,21 @@ def certify(model: Any, X: Any, *, n_rows: int | None = None, random_state: int 
         cert.rows.append(CertificateRow(kind, feats, statement, enf, how, domain + per, int(probes) * n_fun, worst,
                                         tol, bool(worst <= tol), share, effect))
 
+    sweeps: dict[str, np.ndarray] = {}
+
+    def full_sweep(name: str) -> np.ndarray:
+        """Predictions along a numeric feature's whole grid, (F, n, G); computed once per feature."""
+        if name not in sweeps:
+            sweeps[name] = probe.sweep(name, probe.grid(name))
+        return sweeps[name]
+
     for f in spec.features:
         if isinstance(f, NumericFeature):
             if not (f.monotonic or f.shape or f.unimodal):
                 continue
             grid = probe.grid(f.name)
             dom = f"{f.name} in [{grid[0]:.4g}, {grid[-1]:.4g}] ({len(grid)} points: keypoints, midpoints, grid) x {nref} rows"
-            V = probe.sweep(f.name, grid)  # (F, n, G)
+            V = full_sweep(f.name)
             probes = V.shape[1] * V.shape[2]
             if f.monotonic:
                 word = "increasing" if f.monotonic > 0 else "decreasing"
@@ -317,10 +325,10 @@ def certify(model: Any, X: Any, *, n_rows: int | None = None, random_state: int 
                 stmt = f"the range of the prediction along {a} {'widens' if d > 0 else 'narrows'} as {b} grows (trapezoid)"
             add("trust", f"{a} | {b}", stmt, inter, dom, V[0].size, viol, V)
         elif isinstance(inter, Dominance):
-            Va = probe.sweep(a, probe.grid(a))  # the effect reported is the dominant feature's
+            Va = full_sweep(a)  # the effect reported is the dominant feature's
             if inter.kind == "range":
                 ra = np.ptp(Va, axis=-1)
-                rb = np.ptp(probe.sweep(b, probe.grid(b)), axis=-1)
+                rb = np.ptp(full_sweep(b), axis=-1)
                 add("dominance", f"{a} > {b}", f"the range of the effect of {a} is at least that of {b} (range)", inter,
                     f"full sweeps of {a} and {b} x {nref} rows", 2 * nref * GRID, _per_function(rb - ra), Va)
             else:

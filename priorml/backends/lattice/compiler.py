@@ -191,8 +191,7 @@ def _flat_trapezoid_dominance_pairs(spec: Spec) -> list[Problem]:
                 problems.append(Problem(
                     f"interactions[trust {t.feature} by {t.by}]",
                     "interactions that leave the model some effect of both features",
-                    f"trapezoid trust of {t.feature!r} by {t.by!r} together with {d.kind} dominance of "
-                    f"{d.feature!r} over {d.over!r}",
+                    f"{_describe(t)} together with {_describe(d)}",
                     f"Together they admit only lattices that are flat in {t.feature!r} and {t.by!r}: the trust "
                     f"gives {t.by!r} no effect at one end of {t.feature!r}, and the dominance then allows "
                     f"{t.feature!r} none either. Use trust: edgeworth, or drop one of the two.", t.feature, "trust"))
@@ -471,15 +470,11 @@ def verify_plan(spec: Spec, plan: Plan) -> None:
     problems: list[Problem] = []
     flagged: set[str] = set()
     for k, subset in enumerate(plan.lattices):
-        c = lattice_constraints(spec, plan, subset)
-        if not c.pairs():
-            continue
-        flat = [spec.feature_names[subset[i]] for i in flat_features(c)]
+        flat = [spec.feature_names[subset[i]] for i in flat_features(lattice_constraints(spec, plan, subset))]
         if not flat or set(flat) <= flagged:
             continue
         flagged.update(flat)
-        names = set(flat)
-        culprits = [i for i in spec.interactions if names & set(i.features)]
+        culprits = [i for i in spec.interactions if set(flat) & set(i.features)]
         described = "; ".join(_describe(i) for i in culprits)
         where = "lattice" if len(plan.lattices) == 1 else f"lattice {k} of the ensemble"
         problems.append(Problem(
