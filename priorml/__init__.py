@@ -13,8 +13,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .errors import (BackendUnavailableError, ConstraintWarning, DataError, ModelFormatError, PriorMLError,
-                     SamplerWarning, SpecError)
+from .errors import (BackendUnavailableError, ConstraintWarning, DataError, DataWarning, ModelFormatError,
+                     PriorMLError, SamplerWarning, SpecError)
 from .spec import (CategoricalFeature, Dominance, EffectPrior, InterceptPrior, NoisePrior, NumericFeature, Output,
                    Priors, Spec, Trust)
 
@@ -42,7 +42,7 @@ _LAZY = {
 __all__ = [
     "Spec", "NumericFeature", "CategoricalFeature", "Output", "Trust", "Dominance", "Priors", "EffectPrior",
     "NoisePrior", "InterceptPrior", "PriorMLError", "SpecError", "DataError", "BackendUnavailableError",
-    "ModelFormatError", "ConstraintWarning", "SamplerWarning", "__version__", *sorted(_LAZY),
+    "ModelFormatError", "ConstraintWarning", "SamplerWarning", "DataWarning", "__version__", *sorted(_LAZY),
 ]
 
 

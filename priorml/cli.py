@@ -371,6 +371,10 @@ def _prediction_columns(model: Any, X: Any, interval: float | None) -> dict[str,
 
 def cmd_predict(args: argparse.Namespace, con: _Console) -> int:
     model, df = _model_and_features(args)
+    if args.interval is not None and (hasattr(model, "classes_") or not hasattr(model, "predict_interval")):
+        raise CLIError(f"--interval {args.interval:g}: the model {args.model_dir!r} is a {type(model).__name__}, which "
+                       "gives no predictive intervals; expected a Bayesian regression model (BayesianRegressor). "
+                       "Fit one with 'priorml fit SPEC DATA -o MODEL_DIR --backend bayes', or drop --interval.")
     with _about(args.data), con.stage(f"Predicting {len(df)} rows of {args.data}"):
         cols = _prediction_columns(model, df, args.interval)
     out = df.copy()

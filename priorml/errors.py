@@ -20,6 +20,7 @@ __all__ = [
     "ModelFormatError",
     "ConstraintWarning",
     "SamplerWarning",
+    "DataWarning",
     "did_you_mean",
 ]
 
@@ -102,6 +103,11 @@ class ConstraintWarning(UserWarning):
 
 class SamplerWarning(UserWarning):
     """MCMC diagnostics failed (r-hat, ESS, divergences, BFMI)."""
+
+
+class DataWarning(UserWarning):
+    """The data and the spec fit together by the letter but probably not as meant (e.g. a clip
+    range or explicit keypoints that hold every training value at one point)."""
 
 
 def did_you_mean(word: object, options: Iterable[object]) -> str:

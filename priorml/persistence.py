@@ -24,7 +24,7 @@ import platform
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -65,6 +65,21 @@ def _json_value(v: Any) -> Any:
     return v
 
 
+def _corrupted(meta_path: Path, key: str, expected: str, received: str) -> NoReturn:
+    """Raise a ModelFormatError naming the metadata file, the key, what was expected and what was found."""
+    raise ModelFormatError(f"{meta_path} is corrupted: key {key}: expected {expected}; got {received}. "
+                           "The file was edited or damaged: restore it, or save the model again with estimator.save(path).")
+
+
+def _meta_field(meta: dict[str, Any], key: str, expected: str, meta_path: Path) -> dict[str, Any]:
+    """``meta[key]``, which must be a mapping; otherwise a ModelFormatError naming the file and the key."""
+    value = meta.get(key)
+    if not isinstance(value, dict):
+        found = "null" if value is None else f"a {type(value).__name__} ({repr(value)[:60]})"
+        _corrupted(meta_path, repr(key), expected, found if key in meta else "nothing (the key is missing)")
+    return value
+
+
 def save(estimator: Any, path: str | os.PathLike) -> Path:
     """Save a fitted priorml estimator to the directory ``path`` (created or replaced)."""
     from sklearn.utils.validation import check_is_fitted
@@ -92,6 +107,9 @@ def save(estimator: Any, path: str | os.PathLike) -> Path:
         "versions": _versions(),
     }
     target = Path(path)
+    if target.exists() and not target.is_dir():
+        raise ModelFormatError(f"{target} is an existing file; expected a directory path (a model is saved as a "
+                               "directory, created or replaced). Choose another path, or delete the file first.")
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
@@ -123,6 +141,7 @@ def load(path: str | os.PathLike):
     >>> import priorml  # doctest: +SKIP
     >>> model = priorml.load("mpg_model")  # doctest: +SKIP
     """
+    from .errors import SpecError
     from .spec import Spec
     from .spec.schema import Schema
 
@@ -138,28 +157,50 @@ def load(path: str | os.PathLike):
         raise ModelFormatError(f"{meta_path} is corrupted: {exc}") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise ModelFormatError(f"{meta_path} is not priorml model metadata (format is {meta.get('format') if isinstance(meta, dict) else None!r}).")
-    if meta.get("format_version", 0) > FORMAT_VERSION:
+    version = meta.get("format_version", 0)
+    if isinstance(version, bool) or not isinstance(version, int):
+        _corrupted(meta_path, "'format_version'", f"an integer (this priorml reads format {FORMAT_VERSION})", repr(version))
+    if version > FORMAT_VERSION:
         raise ModelFormatError(f"{root} was saved in model format {meta.get('format_version')}, newer than this "
                                f"priorml reads ({FORMAT_VERSION}); upgrade priorml.")
     name = meta.get("estimator")
     if name not in ESTIMATORS:
         raise ModelFormatError(f"{meta_path} names an unknown estimator {name!r}.")
+    cls = getattr(importlib.import_module(ESTIMATORS[name]), name)
+    params = _meta_field(meta, "params", f"a mapping of {name}'s parameters", meta_path)
+    unknown = sorted(set(params) - (set(cls._get_param_names()) - {"spec"}), key=str)
+    if unknown:
+        _corrupted(meta_path, f"'params.{unknown[0]}'", f"a parameter of {name} other than spec "
+                   f"({', '.join(n for n in cls._get_param_names() if n != 'spec')})", repr(unknown[0]))
+    fitted = _meta_field(meta, "fitted", "a mapping of the fitted attributes (n_features_in_, ...)", meta_path)
+    n_in = fitted.get("n_features_in_")
+    if isinstance(n_in, bool) or not isinstance(n_in, int) or n_in < 1:
+        _corrupted(meta_path, "'fitted.n_features_in_'", "a positive integer",
+                   repr(n_in) if "n_features_in_" in fitted else "nothing (the key is missing)")
+    _meta_field(meta, "schema", "a mapping (keypoints, categories, target scaling)", meta_path)
+    _meta_field(meta, "state", f"a mapping of the {name}'s backend state", meta_path)
     try:
         spec = Spec.from_yaml(root / "spec.yaml")
+    except SpecError as exc:  # missing, or edited by hand: keep every problem, each names its key
+        raise ModelFormatError(f"{root} is corrupted: SpecError in spec.yaml: {exc}\n"
+                               "Fix spec.yaml, or save the model again with estimator.save(path).") from None
+    try:
         schema = Schema.from_dict(meta["schema"])
         with np.load(root / "arrays.npz", allow_pickle=False) as z:
             arrays = {k: z[k] for k in z.files}
     except Exception as exc:  # any failure here means a damaged directory
         raise ModelFormatError(f"{root} is corrupted: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
-    cls = getattr(importlib.import_module(ESTIMATORS[name]), name)
-    est = cls(spec=spec, **meta["params"])
-    fitted = meta["fitted"]
-    est.n_features_in_ = fitted["n_features_in_"]
-    if "feature_names_in_" in fitted:
-        est.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
-    if "classes_" in fitted:
-        dtype = None if fitted["classes_dtype"] == "object" else np.dtype(fitted["classes_dtype"])
-        est.classes_ = np.asarray(fitted["classes_"], dtype=dtype)
+    est = cls(spec=spec, **params)
+    est.n_features_in_ = n_in
+    try:
+        if "feature_names_in_" in fitted:
+            est.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
+        if "classes_" in fitted:
+            dtype = None if fitted["classes_dtype"] == "object" else np.dtype(fitted["classes_dtype"])
+            est.classes_ = np.asarray(fitted["classes_"], dtype=dtype)
+    except (KeyError, TypeError, ValueError) as exc:
+        _corrupted(meta_path, "'fitted'", "feature_names_in_ as a list of names, and classes_ with its classes_dtype",
+                   f"{type(exc).__name__}: {exc}")
     est.spec_ = spec
     est.schema_ = schema
     try:

@@ -118,6 +118,21 @@ class Certificate:
     __repr__ = __str__
 
 
+def _check_certify_input(model: Any, X: Any, n_rows: Any) -> None:
+    from ..errors import DataError, Problem
+
+    if not any(c.__module__.startswith("priorml.") for c in type(model).__mro__):  # subclasses welcome
+        raise DataError([Problem("model", "a fitted priorml estimator (LatticeRegressor, LatticeClassifier, "
+                                 "BayesianRegressor or BayesianClassifier)", type(model).__name__,
+                                 "A certificate checks the constraints of a priorml spec; other models have none.")])
+    if n_rows is not None and (isinstance(n_rows, bool) or not isinstance(n_rows, (int, np.integer)) or n_rows < 1):
+        raise DataError([Problem("n_rows", "an integer >= 1 or None", repr(n_rows), "For example n_rows=100.")])
+    shape = getattr(X, "shape", None)
+    if (shape[0] if shape is not None else len(X)) == 0:
+        raise DataError([Problem("X", "at least one row (reference rows for the probes)", "0 rows",
+                                 "Pass the training rows or a sample of them.")])
+
+
 # ---------------------------------------------------------------------- probing machinery
 class _Prober:
     """Evaluate the model on modified copies of reference rows."""
@@ -238,7 +253,9 @@ def certify(model: Any, X: Any, *, n_rows: int | None = None, random_state: int 
     """
     from sklearn.utils.validation import check_is_fitted
 
+    _check_certify_input(model, X, n_rows)
     check_is_fitted(model)
+    model.schema_.transform(model.spec_, X)  # names a missing column or a bad value before any probing
     rng = np.random.default_rng(random_state)
     if n_rows is None:
         n_rows = 30 if hasattr(model, "predict_draws") else 200

@@ -106,6 +106,9 @@ FORMAT_VERSION = 1
 #: Fewest rows in a new batch for the loss test to run.
 MIN_ROWS = 10
 
+#: Title of the errors about how a data set is cut into batches (time, freq, n_batches).
+_BATCHING = "Invalid batching arguments"
+
 #: Probabilities are clipped to [EPS, 1 - EPS] in the log loss (bounds a row's loss at about 13.8).
 EPS = 1e-6
 
@@ -366,21 +369,21 @@ def split_batches(X: Any, y: Any, time: Any, *, freq: Any = None, n_batches: int
 
             raise SpecError([Problem("time", "the name of a column of X" if cols else "an array of times (X has no column names)",
                                      repr(time), (did_you_mean(time, cols).strip() + f" Columns present: {cols[:20]}.").strip()
-                                     if cols else "Pass the time values themselves.")])
+                                     if cols else "Pass the time values themselves.")], title=_BATCHING)
         col = X[[c for c in X.columns if str(c) == time][0]]
         t = pd.Series(np.asarray(col), dtype=col.dtype)
     else:
         t = pd.Series(time)
         if len(t) != n:
             raise SpecError([Problem("time", f"{n} time values (one per row of X)", f"{len(t)} values",
-                                     "Pass one time value per row, or the name of a column of X.")])
+                                     "Pass one time value per row, or the name of a column of X.")], title=_BATCHING)
     t = t.reset_index(drop=True)
     if t.isna().any():
         raise SpecError([Problem("time", "a time for every row", f"{int(t.isna().sum())} missing, first at row {int(np.argmax(t.isna().to_numpy()))}",
-                                 "Drop the rows without a time before monitoring.")])
+                                 "Drop the rows without a time before monitoring.")], title=_BATCHING)
     if freq is not None and n_batches is not None:
         raise SpecError([Problem("freq/n_batches", "at most one of freq and n_batches", f"freq={freq!r}, n_batches={n_batches!r}",
-                                 "Give a period (freq) or a number of batches, not both.")])
+                                 "Give a period (freq) or a number of batches, not both.")], title=_BATCHING)
     is_time = pd.api.types.is_datetime64_any_dtype(t)
     is_num = pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t)
 
@@ -389,7 +392,8 @@ def split_batches(X: Any, y: Any, time: Any, *, freq: Any = None, n_batches: int
     # keys: one value per row of ts (sorted, so batches are consecutive); labels: text of each key
     if n_batches is not None:
         if isinstance(n_batches, bool) or not isinstance(n_batches, (int, np.integer)) or not 1 <= n_batches <= n:
-            raise SpecError([Problem("n_batches", f"an integer between 1 and the number of rows ({n})", repr(n_batches))])
+            raise SpecError([Problem("n_batches", f"an integer between 1 and the number of rows ({n})", repr(n_batches))],
+                            title=_BATCHING)
         codes = pd.factorize(ts, sort=True)[0]
         counts = np.bincount(codes)
         starts = np.cumsum(counts) - counts
@@ -407,7 +411,7 @@ def split_batches(X: Any, y: Any, time: Any, *, freq: Any = None, n_batches: int
                 periods = ts.dt.to_period(freq)
             except (ValueError, TypeError, AttributeError) as exc:
                 raise SpecError([Problem("freq", "a pandas period alias such as 'D', 'W', 'M', 'Q' or 'Y'", repr(freq),
-                                         str(exc).splitlines()[0] if str(exc) else "")]) from None
+                                         str(exc).splitlines()[0] if str(exc) else "")], title=_BATCHING) from None
             keys, uniques = pd.factorize(periods, sort=True)
             labels = {i: str(u) for i, u in enumerate(uniques)}
         elif is_num:
@@ -416,14 +420,16 @@ def split_batches(X: Any, y: Any, time: Any, *, freq: Any = None, n_batches: int
             except (TypeError, ValueError):
                 width = float("nan")
             if isinstance(freq, bool) or not (np.isfinite(width) and width > 0):
-                raise SpecError([Problem("freq", "a positive bin width for a numeric time column", repr(freq))])
+                raise SpecError([Problem("freq", "a positive bin width for a numeric time column", repr(freq))],
+                                title=_BATCHING)
             tv = ts.to_numpy(dtype=float)
             keys = np.floor((tv - tv[0]) / width).astype(np.int64)
             labels = {b: f"[{_text(tv[0] + b * width)}, {_text(tv[0] + (b + 1) * width)})" for b in np.unique(keys)}
         else:
             raise SpecError([Problem("freq", "no freq for a time column that is neither dates nor numbers",
                                      f"freq={freq!r} for a column of type {t.dtype}",
-                                     "Convert the column with pd.to_datetime, or leave freq out (one batch per value).")])
+                                     "Convert the column with pd.to_datetime, or leave freq out (one batch per value).")],
+                            title=_BATCHING)
     else:
         keys, uniques = pd.factorize(ts, sort=True)
         labels = {i: _text(u) for i, u in enumerate(uniques)}
@@ -431,7 +437,7 @@ def split_batches(X: Any, y: Any, time: Any, *, freq: Any = None, n_batches: int
             raise SpecError([Problem("time", "a time column with at least 10 rows per distinct value on average",
                                      f"{len(uniques)} distinct values for {n} rows",
                                      "Group the rows with freq= (a period such as 'M' for dates, a bin width for numbers) "
-                                     "or n_batches=.")])
+                                     "or n_batches=.")], title=_BATCHING)
     keys = np.asarray(keys)
     batches: list[Batch] = []
     for key in np.unique(keys):  # sorted, and keys are non-decreasing along ts: time order
@@ -554,7 +560,8 @@ class DriftMonitor:
         _make_baseline(baseline, self.spec_, self.task_, random_state)  # an unknown name fails now, not at batch 2
         if state_path is not None and Path(state_path).exists():
             raise SpecError([Problem("state_path", "a path where no drift state exists yet", f"{str(state_path)!r} exists",
-                                     "Resume it with DriftMonitor.load(path, model), or delete the file to start over.")])
+                                     "Resume it with DriftMonitor.load(path, model), or delete the file to start over.")],
+                            title="Invalid DriftMonitor arguments")
         self.statuses: list[DriftStatus] = []
         self._buffer: list[tuple[Any, np.ndarray]] = []  # last `window` batches: (canonical X, y as float/codes)
 
@@ -663,7 +670,8 @@ class DriftMonitor:
         if time is None:
             if n_batches is None:
                 raise SpecError([Problem("time", "a time column, or n_batches to cut the rows in their order",
-                                         "time=None and n_batches=None", "Pass time='column' or n_batches=10.")])
+                                         "time=None and n_batches=None", "Pass time='column' or n_batches=10.")],
+                                title=_BATCHING)
             time = np.arange(_len(X))
         batches = split_batches(X, y, time, freq=freq, n_batches=n_batches)
         it = batches
@@ -721,7 +729,18 @@ class DriftMonitor:
         Returns
         -------
         Path
+
+        Raises
+        ------
+        SpecError
+            When ``path`` is an existing directory (the state is one file).
         """
+        target = Path(path)
+        if target.is_dir():
+            raise SpecError([Problem("path", "a file path for the drift state (a JSON file, created or replaced)",
+                                     f"{str(path)!r}, an existing directory",
+                                     f"Name a file, e.g. {str(target / 'drift_state.json')!r}.")],
+                            title="Invalid DriftMonitor.save arguments")
         payload = {
             "config": {"window": self.window, "alpha": self.alpha, "false_alarm": self.false_alarm, "margin": self.margin,
                        "check_constraints": self.check_constraints, "random_state": self.random_state,
@@ -741,7 +760,6 @@ class DriftMonitor:
 
         doc = {"format": FORMAT, "format_version": FORMAT_VERSION, "priorml_version": __version__,
                "checksum": _checksum(payload), "payload": payload}
-        target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         try:

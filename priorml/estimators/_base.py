@@ -16,10 +16,10 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import _check_feature_names, _check_n_features, check_is_fitted
 
-from ..errors import DataError, Problem, SpecError
+from ..errors import DataError, DataWarning, Problem, SpecError
 from ..spec import Spec
 from ..spec.spec import as_spec
-from ..spec.schema import Schema, check_target
+from ..spec.schema import Schema, check_target, check_unique_columns
 
 
 def resolve_spec(spec: Any, X: Any, task: str) -> Spec:
@@ -32,8 +32,12 @@ def resolve_spec(spec: Any, X: Any, task: str) -> Spec:
         resolved = Spec.unconstrained(_column_names(X), task=task)
     else:
         resolved = as_spec(spec)
+    if task == "regression" and resolved.task == "classification":
+        raise SpecError([Problem("task", "a regression spec (this estimator is a regressor)", "'classification'",
+                                 "Use LatticeClassifier or BayesianClassifier for this spec, or set task: regression.",
+                                 None, "task")])
     if resolved.task != task:
-        resolved = resolved.replace(task=task)
+        resolved = resolved.replace(task=task)  # a spec left at the default task, used by a classifier
     return resolved
 
 
@@ -62,6 +66,7 @@ def check_fit_input(est, X: Any, y: Any, task: str) -> tuple[Spec, np.ndarray]:
         raise DataError([Problem("X", "at least 1 feature",
                                  f"0 feature(s) (shape={tuple(shape)}) while a minimum of 1 is required",
                                  "Pass at least one column.")])
+    check_unique_columns(X)
     spec = resolve_spec(est.spec, X, task)
     n = _n_rows(X)
     if n == 0:
@@ -77,7 +82,21 @@ def check_fit_input(est, X: Any, y: Any, task: str) -> tuple[Spec, np.ndarray]:
         est.feature_names_in_ = np.asarray(spec.feature_names, dtype=object)
         est.n_features_in_ = len(spec.feature_names)
     yv = check_target(y, task, n)
+    if task == "regression" and spec.output is not None:
+        _warn_if_outside_bounds(spec, yv)
     return spec, yv
+
+
+def _warn_if_outside_bounds(spec: Spec, y: np.ndarray) -> None:
+    """Predictions are held inside the output bounds; most targets outside them suggests wrong units."""
+    lo, hi = spec.output.min, spec.output.max
+    outside = ((y < lo) if lo is not None else False) | ((y > hi) if hi is not None else False)
+    share = float(np.mean(outside))
+    if share > 0.5:
+        warnings.warn(f"{share:.0%} of the training targets lie outside the spec's output bounds "
+                      f"{spec.output.to_dict()} (observed range [{y.min():.6g}, {y.max():.6g}]); predictions are held "
+                      "inside the bounds, so the model cannot follow the data. Check the bounds' units.",
+                      DataWarning, stacklevel=4)
 
 
 def check_predict_input(est, X: Any) -> None:
@@ -86,6 +105,7 @@ def check_predict_input(est, X: Any) -> None:
         raise DataError([Problem("X", "a dense array or a pandas DataFrame", "a sparse matrix",
                                  "priorml needs dense input; call X.toarray() if it fits in memory.")])
     _column_names(X)
+    check_unique_columns(X)
     if _is_frame(X) and hasattr(est, "feature_names_in_"):
         return  # matched by column name when encoded; a missing column is named there
     _check_n_features(est, X, reset=False)
@@ -111,6 +131,7 @@ def _n_rows(X: Any) -> int:
 
 def encode_classes(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Binary labels of any type -> (classes_, y in {0, 1})."""
+    _check_label_types(y)
     if type_of_target(y).startswith("continuous"):
         raise DataError([Problem("y", "class labels for classification", "a continuous target (non-integer numbers)",
                                  "Use a regressor for a numeric target, or convert the target to labels.")])
@@ -127,10 +148,27 @@ def encode_classes(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return classes, codes.astype(float)
 
 
+def _check_label_types(y: Any) -> None:
+    """Labels that cannot be sorted together (e.g. 0 and 'yes') are refused with their types named."""
+    arr = np.asarray(y)
+    if arr.dtype.kind != "O":
+        return
+    kinds = {type(v).__name__ for v in arr.ravel()}
+    numeric = {"int", "float", "bool"} | {k for k in kinds if k.startswith(("int", "float", "uint", "bool"))}
+    if len(kinds) > 1 and not kinds <= numeric:
+        raise DataError([Problem("y", "class labels of one type", f"a mix of {', '.join(sorted(kinds))}",
+                                 "Convert the labels to one type, e.g. y.astype(str).")])
+
+
 def check_sample_weight(sample_weight: Any, n: int) -> np.ndarray | None:
     if sample_weight is None:
         return None
-    sw = np.asarray(sample_weight, dtype=float)
+    try:
+        sw = np.asarray(sample_weight, dtype=float)
+    except (TypeError, ValueError):
+        raise DataError([Problem("sample_weight", "numbers (one non-negative weight per row)",
+                                 f"values of type {np.asarray(sample_weight).dtype}",
+                                 "Convert the weights to numbers.")]) from None
     if sw.ndim == 0:
         sw = np.full(n, float(sw))
     if sw.shape != (n,):

@@ -149,12 +149,17 @@ class _BayesBase(SpecEstimator):
         return self._mean_to_target(self.program_, Xenc)
 
     def predict_interval(self, X: Any, prob: float = 0.9, random_state: int | None = 0) -> np.ndarray:
-        """Posterior-predictive intervals including noise, shape (n, 2)."""
-        if not 0 < prob < 1:
-            raise DataError([Problem("prob", "a probability in (0, 1)", repr(prob), "For example prob=0.9.")])
+        """Posterior-predictive intervals including noise, shape (n, 2).
+
+        Each posterior draw gives at least one draw of y; with fewer than 1,000 posterior draws
+        (``method="map"`` has one) each gives several, so that the quantiles rest on 1,000 or more.
+        For a ``method="map"`` fit this is the plug-in interval: noise only, no parameter uncertainty.
+        """
+        _check_prob(prob)
         Xenc = self._encode(X)  # checks that the model is fitted before program_ is read
         rng = np.random.default_rng(random_state)
-        ys = self._sample_to_target(self.program_.sample_y(Xenc, rng))
+        reps = -(-MIN_PREDICTIVE_DRAWS // self.program_.n_draws)
+        ys = np.concatenate([self._sample_to_target(self.program_.sample_y(Xenc, rng)) for _ in range(reps)])
         a = (1 - prob) / 2
         return np.column_stack([np.quantile(ys, a, axis=0), np.quantile(ys, 1 - a, axis=0)])
 
@@ -168,6 +173,8 @@ class _BayesBase(SpecEstimator):
         import pandas as pd
 
         check_is_fitted(self)
+        _check_prob(prob)
+        _check_count("grid", grid, 2, "For example grid=50.")
         a = (1 - prob) / 2
         scale = self._target_units()
         out = {}
@@ -196,6 +203,7 @@ class _BayesBase(SpecEstimator):
 
         from ..backends.bayes import BayesProgram, build_model
 
+        _check_count("draws", draws, 1, "For example draws=500.")
         Xenc = self._encode(X)
         y0 = np.zeros(Xenc.shape[0])
         built = build_model(self.spec_, self.schema_, self.program_.terms, Xenc, y0, likelihood=self.likelihood_,
@@ -422,3 +430,17 @@ def _complete_idata(idata, program, Xenc, y_model, method, log_jacobian=None):
 
 def _jsonable(d: dict[str, Any]) -> dict[str, Any]:
     return {k: (float(v) if isinstance(v, (np.floating, float)) else v) for k, v in d.items()}
+
+
+#: predict_interval's quantiles rest on at least this many draws of y
+MIN_PREDICTIVE_DRAWS = 1000
+
+
+def _check_prob(prob: Any) -> None:
+    if isinstance(prob, bool) or not isinstance(prob, (int, float, np.number)) or not 0 < prob < 1:
+        raise DataError([Problem("prob", "a probability in (0, 1)", repr(prob), "For example prob=0.9.")])
+
+
+def _check_count(name: str, value: Any, minimum: int, fix: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise DataError([Problem(name, f"an integer >= {minimum}", repr(value), fix)])

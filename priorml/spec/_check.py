@@ -8,6 +8,11 @@ from ..errors import Problem, SpecError, did_you_mean
 from ._canon import _Invalid
 
 
+#: YAML 1.1 reads unquoted yes/no/on/off/true/false as booleans ("the Norway problem").
+BOOL_HINT = ("YAML reads unquoted yes/no/on/off/true/false as booleans: quote the value (e.g. 'no') "
+             "if you meant text.")
+
+
 class Checker:
     """Collect :class:`Problem` objects under a location prefix."""
 
@@ -19,6 +24,8 @@ class Checker:
     def add(self, key: str | None, expected: str, received: Any, fix: str = "", *, raw: bool = False) -> None:
         where = f"{self.where}.{key}" if key else self.where
         got = received if raw else repr(received)
+        if isinstance(received, bool) and not raw:
+            fix = (fix + " " if fix else "") + BOOL_HINT
         self.problems.append(Problem(where, expected, got, fix, self.feature, key))
 
     def canon(self, key: str, value: Any, fn: Callable[[Any], Any], fix: str = "", default: Any = None) -> Any:

@@ -9,16 +9,21 @@ only and shared by the lattice and Bayesian backends.
 
 from __future__ import annotations
 
+import warnings
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import numpy as np
 
-from ..errors import DataError, Problem, did_you_mean
+from ..errors import DataError, DataWarning, Problem, did_you_mean
 from .features import CategoricalFeature, NumericFeature, _cat_key
 from .spec import Spec
 
-__all__ = ["Schema", "FeatureSchema", "compute_keypoints", "as_columns", "check_target"]
+__all__ = ["Schema", "FeatureSchema", "compute_keypoints", "as_columns", "check_target", "check_unique_columns"]
+
+#: Larger inputs overflow the float32 arithmetic of the backends (float32 max is 3.4e38).
+MAX_ABS_VALUE = 1e30
 
 
 def compute_keypoints(values: np.ndarray, n: int, clip: tuple[float, float] | None = None) -> np.ndarray:
@@ -178,6 +183,7 @@ def as_columns(spec: Spec, X: Any) -> tuple[dict[str, np.ndarray], Sequence[Any]
     """
     names = spec.feature_names
     if hasattr(X, "iloc") and hasattr(X, "columns"):  # pandas DataFrame
+        check_unique_columns(X)
         # Feature names are strings; match columns by their text so that integer labels (0, 1, ...) work.
         by_text = {str(c): c for c in X.columns}
         missing = [n for n in names if n not in by_text]
@@ -203,6 +209,19 @@ def as_columns(spec: Spec, X: Any) -> tuple[dict[str, np.ndarray], Sequence[Any]
         raise DataError([Problem("X", f"{len(names)} columns in spec order ({', '.join(names[:10])})",
                                  f"{arr.shape[1]} columns", "Pass a DataFrame with named columns, or match the spec's feature order.")])
     return {n: arr[:, j] for j, n in enumerate(names)}, list(range(arr.shape[0]))
+
+
+def check_unique_columns(X: Any) -> None:
+    """A DataFrame whose column names repeat (as text) is refused: which one holds the feature?"""
+    if not hasattr(X, "columns"):
+        return
+    counts = Counter(str(c) for c in X.columns)
+    dup = [c for c, k in counts.items() if k > 1]
+    if dup:
+        raise DataError([Problem("X", "distinct column names",
+                                 ", ".join(f"{c!r} {counts[c]} times" for c in dup[:10]),
+                                 "Drop or rename the duplicated columns, e.g. X.loc[:, ~X.columns.duplicated()].",
+                                 dup[0], None)])
 
 
 def _is_missing(col: np.ndarray) -> np.ndarray:
@@ -271,12 +290,27 @@ def _fit_numeric(f: NumericFeature, col: np.ndarray, index: Sequence[Any], probl
         problems.append(Problem(f"X[{f.name!r}]", "at least one non-missing value", "only missing values",
                                 "Drop the feature or provide data.", f.name))
         return fs
+    big = np.abs(ok) > MAX_ABS_VALUE
+    if big.any():
+        problems.append(Problem(f"X[{f.name!r}]", f"values of magnitude below {MAX_ABS_VALUE:.0e}",
+                                f"{float(ok[np.argmax(big)])!r} ({int(big.sum())} such values)",
+                                "Rescale the column (e.g. to other units or its logarithm); the models compute in "
+                                "32-bit floats.", f.name))
+        return fs
+    observed = (float(ok.min()), float(ok.max()))
     if f.clip is not None:
         ok = np.clip(ok, *f.clip)
     if isinstance(f.keypoints, tuple):
         kp = np.asarray(f.keypoints, dtype=float)
     else:
         kp = compute_keypoints(ok, f.keypoints, f.clip)
+    if observed[1] > observed[0] and np.ptp(np.clip(ok, kp[0], kp[-1])) == 0:
+        what = ("clip range " + str(list(f.clip))) if f.clip is not None and np.ptp(ok) == 0 else (
+            "explicit keypoints " + str([float(v) for v in kp]))
+        warnings.warn(
+            f"Feature {f.name!r}: every training value lies outside its {what} (observed range "
+            f"[{observed[0]:.6g}, {observed[1]:.6g}]), so the model sees one value and cannot use the feature. "
+            "Check the range against the data's units.", DataWarning, stacklevel=4)
     fill = {"median": np.median, "mean": np.mean, "min": np.min, "max": np.max}
     fs.fill = float(fill[f.missing](ok)) if f.missing in fill else (float(f.missing) if not isinstance(f.missing, str) else None)
     fs.keypoints = kp

@@ -73,8 +73,9 @@ class Spec:
     def __post_init__(self) -> None:
         object.__setattr__(self, "features", tuple(self.features))
         object.__setattr__(self, "interactions", tuple(self.interactions))
+        _check_parts(self)
         if isinstance(self.output, Mapping):
-            object.__setattr__(self, "output", Output(**self.output))
+            object.__setattr__(self, "output", Output(self.output.get("min"), self.output.get("max")))
         if self.output is not None and not self.output.bounded:
             object.__setattr__(self, "output", None)
         if isinstance(self.priors, Mapping):
@@ -223,10 +224,11 @@ class Spec:
 
         text = _read_source(source, "YAML")
         try:
-            raw = yaml.safe_load(text)
+            raw = yaml.load(text, Loader=_unique_key_loader())
         except yaml.YAMLError as exc:
             raise SpecError([Problem(_source_name(source, "YAML"), "valid YAML", str(exc).replace("\n", " "),
                                      "Fix the YAML syntax at the position shown.")]) from None
+        _check_document(raw, source, "YAML")
         return cls.from_dict(raw)
 
     def to_json(self, path: str | Path | None = None) -> str:
@@ -242,12 +244,13 @@ class Spec:
             raw = json.loads(text)
         except json.JSONDecodeError as exc:
             raise SpecError([Problem(_source_name(source, "JSON"), "valid JSON", str(exc), "Fix the JSON syntax.")]) from None
+        _check_document(raw, source, "JSON")
         return cls.from_dict(raw)
 
 
 def _is_text(source: str | Path) -> bool:
-    """Text rather than a path: it spans several lines or is a one-line mapping ``{...}``."""
-    return isinstance(source, str) and ("\n" in source or source.lstrip().startswith("{"))
+    """Text rather than a path: it spans several lines or is a one-line mapping ``{...}`` or list ``[...]``."""
+    return isinstance(source, str) and ("\n" in source or source.lstrip().startswith(("{", "[")))
 
 
 def _source_name(source: str | Path, what: str) -> str:
@@ -255,13 +258,82 @@ def _source_name(source: str | Path, what: str) -> str:
 
 
 def _read_source(source: str | Path, what: str) -> str:
+    if not isinstance(source, (str, Path)):
+        raise SpecError([Problem("source", f"a path to a {what} spec file, or {what} text", type(source).__name__,
+                                 f"Pass a file name (str or pathlib.Path) or the {what} text itself.")])
     if _is_text(source):
         return source
     path = Path(source)
+    if path.is_dir():
+        raise SpecError([Problem(str(source), f"a path to a {what} spec file", "a directory",
+                                 "Name the spec file inside it (a saved model's spec is <model dir>/spec.yaml; "
+                                 "load a saved model with priorml.load).")])
     if not path.is_file():
         raise SpecError([Problem(str(source), f"a path to a {what} spec file", "a path that does not exist",
                                  "Check the file name and the working directory.")])
-    return path.read_text()
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise SpecError([Problem(str(source), f"a {what} text file (UTF-8)", "a binary file",
+                                 f"Is this the spec? A spec is a small {what} text file; data files go to fit().")]) from None
+
+
+def _check_document(raw: Any, source: str | Path, what: str) -> None:
+    """The parsed file must be a mapping of spec keys; a scalar or list means the wrong file."""
+    if raw is None or isinstance(raw, Mapping):
+        return
+    name = _source_name(source, what)
+    got = f"a {type(raw).__name__}" + (f" ({str(raw)[:60]!r}...)" if isinstance(raw, str) else "")
+    raise SpecError([Problem(name, "a mapping of spec keys (task, features, interactions, ...)", got,
+                             "Is this the spec file? Data (e.g. a CSV file) goes to fit(), the spec to "
+                             f"Spec.from_{what.lower()}; check the order of the arguments.")])
+
+
+def _unique_key_loader():
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """``safe_load`` that refuses a key given twice in one mapping (YAML would keep the last silently)."""
+
+    def construct_mapping(loader, node, deep=False):
+        seen: dict[Any, Any] = {}
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping", node.start_mark,
+                    f"the key {key!r} is given twice (first on line {seen[key].line + 1}); "
+                    "YAML would keep only the last one", key_node.start_mark)
+            seen[key] = key_node.start_mark
+        return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return Loader
+
+
+def _check_parts(spec: "Spec") -> None:
+    """Python-built specs: each part must be the right object (``from_dict`` builds them from plain data)."""
+    problems = []
+    for i, f in enumerate(spec.features):
+        if not isinstance(f, (NumericFeature, CategoricalFeature)):
+            problems.append(Problem(f"features[{i}]", "a NumericFeature or CategoricalFeature", repr(f)[:60],
+                                    "Build features with priorml.NumericFeature(name, ...) or use Spec.from_dict("
+                                    "{'features': {name: {...}}})."))
+    for i, inter in enumerate(spec.interactions):
+        if not isinstance(inter, (Trust, Dominance)):
+            problems.append(Problem(f"interactions[{i}]", "a Trust or Dominance", repr(inter)[:60],
+                                    "Build interactions with priorml.Trust(...) / priorml.Dominance(...) or use "
+                                    "Spec.from_dict."))
+    if isinstance(spec.output, Mapping):
+        extra = [k for k in spec.output if k not in ("min", "max")]
+        for k in extra:
+            problems.append(Problem(f"output.{k}", "one of the keys of output: min, max", repr(k),
+                                    (did_you_mean(str(k), ("min", "max")).strip() + " Remove or rename the key.").strip(),
+                                    None, str(k)))
+    elif spec.output is not None and not isinstance(spec.output, Output):
+        problems.append(Problem("output", "an Output or a mapping {min: ..., max: ...}", repr(spec.output)[:60]))
+    if problems:
+        raise SpecError(problems)
 
 
 @dataclass(frozen=True)

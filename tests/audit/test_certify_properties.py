@@ -21,30 +21,32 @@ import priorml
 FAST = dict(epochs=15, validation_fraction=0.0, learning_rate=0.05)
 
 
-def _data(feats: dict, seed: int, n: int) -> tuple[pd.DataFrame, np.ndarray]:
-    """Rows on [-1, 2] and a target whose truth obeys the spec, so a good fit is not flat."""
+def _data(feats: dict, seed: int, n: int) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Rows on [-1, 2], a noiseless truth that obeys the spec (so a good fit is not flat), and the
+    noisy target."""
     rng = np.random.default_rng(seed)
     X = pd.DataFrame({name: rng.uniform(-1, 2, n) for name in feats if name != "g"})
     if "g" in feats:
         X["g"] = rng.choice(["a", "b", "c"], n)
-    y = np.zeros(n)
+    truth = np.zeros(n)
     for name, f in feats.items():
         if name == "g":
-            y += (0.5 + abs(rng.normal())) * X[name].map({"a": 0.0, "b": 1.0, "c": 2.0}).to_numpy()
+            truth += (0.5 + abs(rng.normal())) * X[name].map({"a": 0.0, "b": 1.0, "c": 2.0}).to_numpy()
             continue
         x = X[name].to_numpy()
         if f.get("unimodal"):
-            y += (-1 if f["unimodal"] == "peak" else 1) * (x - 0.5) ** 2
+            truth += (-1 if f["unimodal"] == "peak" else 1) * (x - 0.5) ** 2
             continue
-        curve = {"convex": (x + 1) ** 2 / 3, "concave": -((2 - x) ** 2) / 3}.get(f.get("shape"), x)
         sign = {"increasing": 1, "decreasing": -1}.get(f.get("monotonic"))
-        if sign is not None and f.get("shape"):  # a monotone curve of the declared curvature and direction
+        sign = sign if sign is not None else rng.choice([-1, 1])  # a free or shape-only feature: either way
+        size = 0.5 + abs(rng.normal())
+        if f.get("shape"):  # a monotone curve of the declared curvature, in direction `sign`
             curve = {("convex", 1): (x + 1) ** 2, ("concave", 1): -((2 - x) ** 2), ("convex", -1): (2 - x) ** 2,
                      ("concave", -1): -((x + 1) ** 2)}[(f["shape"], sign)] / 3
-            sign = 1
-        y += (sign if sign is not None else rng.choice([-1, 1])) * (0.5 + abs(rng.normal())) * curve
-    y += rng.normal(0, 0.3, n)
-    return X, y
+            truth += size * curve
+        else:
+            truth += sign * size * x
+    return X, truth + rng.normal(0, 0.3, n), truth
 
 
 @st.composite
@@ -87,12 +89,12 @@ def problems(draw):
         interactions.append({"dominance": draw(st.sampled_from(["monotonic", "range"])), "feature": a, "over": b})
     seed = draw(st.integers(0, 10_000))
     n = draw(st.integers(60, 120))
-    X, y = _data(feats, seed, n)
+    X, y, truth = _data(feats, seed, n)
     spec_dict = {"features": feats}
     if interactions and not (trust_mains & trust_bys):
         spec_dict["interactions"] = interactions
-    if draw(st.booleans()):
-        lo, hi = np.quantile(y, [0.1, 0.9])
+    if draw(st.booleans()):  # bounds the truth obeys; the noisy target crosses them
+        lo, hi = truth.min(), truth.max()
         spec_dict["output"] = {"min": float(lo), "max": float(hi)}
     return priorml.Spec.from_dict(spec_dict), X, y, model, seed
 
@@ -280,7 +282,7 @@ def test_free_concave_feature_with_output_bounds_stays_concave():
     by 1e-3. The final step now maps each calibrator's outputs into its bounds with a positive affine map."""
     feats = {"x0": {"keypoints": 8}, "x1": {"shape": "concave", "keypoints": 4}, "x2": {"keypoints": 8},
              "g": {"type": "categorical", "order": ["a", "b", "c"]}}
-    X, y = _data(feats, 5324, 60)
+    X, y, _ = _data(feats, 5324, 60)
     spec = priorml.Spec.from_dict({"features": feats, "output": {"min": -1.6208753318326503, "max": 4.990670598683135}})
     _check(spec, X, y, "ensemble", 5324)
 

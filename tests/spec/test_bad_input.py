@@ -352,8 +352,70 @@ def test_missing_file(reader, tmp_path):
 
 
 def test_yaml_that_is_not_a_mapping():
-    with pytest.raises(SpecError, match=r"spec: expected a mapping with at least a 'features' key; got list"):
+    with pytest.raises(SpecError, match=r"YAML text: expected a mapping of spec keys \(task, features, "
+                                        r"interactions, ...\); got a list. Is this the spec file\?"):
         Spec.from_yaml("- weight\n- year\n")
+    with pytest.raises(SpecError, match=r"JSON text: expected a mapping of spec keys .*; got a list.*Spec.from_json"):
+        Spec.from_json('["a", "b"]')  # one line of JSON is text, not a file name
+
+
+def test_spec_source_that_is_not_a_spec_file(tmp_path):
+    with pytest.raises(SpecError) as info:
+        Spec.from_yaml(5)
+    _check_message(info.value, "source", "int", ("Pass a file name",), 1)
+    with pytest.raises(SpecError) as info:
+        Spec.from_yaml(tmp_path)
+    _check_message(info.value, str(tmp_path), "a directory", ("Name the spec file inside it",), 1)
+    binary = tmp_path / "data.xlsx"
+    binary.write_bytes(b"PK\x03\x04\x14\x00\xb5\xff\xfe")
+    with pytest.raises(SpecError) as info:
+        Spec.from_yaml(binary)
+    _check_message(info.value, str(binary), "a binary file", ("Is this the spec?",), 1)
+    csv = tmp_path / "data.csv"
+    csv.write_text("a,b,y\n1,2,3\n4,5,6\n")
+    with pytest.raises(SpecError) as info:
+        Spec.from_yaml(csv)  # the data file given where the spec goes
+    _check_message(info.value, str(csv), "a str ('a,b,y", ("check the order of the arguments",), 1)
+
+
+def test_yaml_key_given_twice_is_refused():
+    with pytest.raises(SpecError, match=r"the key 'a' is given twice \(first on line 2\)"):
+        Spec.from_yaml("features:\n  a: {monotonic: increasing}\n  b: {}\n  a: {}\n")
+    with pytest.raises(SpecError, match=r"the key 'monotonic' is given twice"):
+        Spec.from_yaml("features:\n  a: {monotonic: increasing, monotonic: decreasing}\n")
+
+
+@pytest.mark.parametrize("text, where", [
+    ("features:\n  smoker: {type: categorical, categories: [no, yes]}\n", "features.smoker.categories"),
+    ("features:\n  a: {monotonic: yes}\n", "features.a.monotonic"),
+])
+def test_yaml_booleans_get_a_hint_to_quote(text, where):
+    with pytest.raises(SpecError) as info:
+        Spec.from_yaml(text)
+    p = info.value.problems[0]
+    assert p.where == where and p.received in ("True", "False")
+    assert "quote the value" in p.fix
+
+
+def test_python_built_spec_parts_are_checked():
+    from priorml import NumericFeature
+
+    with pytest.raises(SpecError) as info:
+        Spec(features=("a", "b"))
+    assert [p.where for p in info.value.problems] == ["features[0]", "features[1]"]
+    assert "NumericFeature" in info.value.problems[0].expected
+    with pytest.raises(SpecError) as info:
+        Spec(features=(NumericFeature("a"),), output={"min": 0, "mx": 1})
+    assert info.value.problems[0].where == "output.mx" and "Did you mean 'max'?" in info.value.problems[0].fix
+
+
+def test_integer_feature_names_are_text_everywhere():
+    spec = Spec.from_yaml("features:\n  1: {monotonic: increasing}\n  2: {monotonic: increasing}\n"
+                          "interactions:\n  - {dominance: monotonic, feature: 1, over: 2}\n"
+                          "priors:\n  1: {effect: [0, 2]}\n")
+    assert spec.feature_names == ("1", "2")
+    assert spec.dominances[0].feature == "1" and spec.priors.effects[0].feature == "1"
+    assert Spec.from_dict(spec.to_dict()) == spec
 
 
 def test_yaml_file_with_a_spec_error_reports_the_spec_problem(tmp_path):
@@ -561,3 +623,83 @@ def test_fit_does_not_change_numpy_inputs(df, y, check_only):
     np.testing.assert_array_equal(X, X_before)
     np.testing.assert_array_equal(y, y_before)
     np.testing.assert_array_equal(sw, np.ones(40))
+
+
+# ---------------------------------------------------------------------- found by the bad-input audit (2026-11-30)
+def test_duplicated_column_names_are_refused_everywhere(df, y, check_only):
+    import priorml
+
+    dup = pd.concat([df, df[["weight"]]], axis=1)
+    exc = _fit_error(LatticeRegressor(SPEC, **check_only), dup, y)
+    _check_message(exc, "X", "'weight' 2 times", ("expected distinct column names", "X.columns.duplicated()"), 1)
+    est = LatticeRegressor(SPEC, **check_only).fit(df, y)
+    with pytest.raises(DataError, match=r"'weight' 2 times"):
+        est.predict(dup)
+    with pytest.raises(DataError, match=r"'weight' 2 times"):  # the same check through the schema
+        priorml.check_assumptions(SPEC, dup, y, n_bootstrap=100)
+
+
+def test_classifier_labels_of_mixed_types(df, check_only):
+    labels = pd.Series([0 if i % 2 else "yes" for i in range(40)], dtype=object)
+    exc = _fit_error(LatticeClassifier(SPEC, **check_only), df, labels)
+    _check_message(exc, "y", "a mix of int, str", ("class labels of one type", "astype(str)"), 1)
+
+
+def test_sample_weight_that_is_not_numbers(df, y, check_only):
+    exc = _fit_error(LatticeRegressor(SPEC, **check_only), df, y, sample_weight=["1"] * 39 + ["heavy"])
+    _check_message(exc, "sample_weight", "values of type <U5", ("Convert the weights to numbers",), 1)
+
+
+def test_values_too_large_for_float32(df, y, check_only):
+    exc = _fit_error(LatticeRegressor(SPEC, **check_only), df.assign(weight=df["weight"] * 1e40), y)
+    _check_message(exc, "X['weight']", "e+40", ("magnitude below 1e+30", "Rescale the column"), 1)
+
+
+def test_a_classification_spec_given_to_a_regressor(df, y, check_only):
+    with pytest.raises(SpecError) as info:
+        LatticeRegressor({**SPEC, "task": "classification"}, **check_only).fit(df, y)
+    _check_message(info.value, "task", "'classification'", ("Use LatticeClassifier or BayesianClassifier",), 1)
+
+
+@pytest.mark.parametrize("key, value, shown", [("keypoints", [10.0, 20.0], "explicit keypoints [10.0, 20.0]"),
+                                               ("clip", [5.0, 6.0], "clip range [5.0, 6.0]")])
+def test_a_range_that_misses_the_data_warns(df, y, key, value, shown, check_only):
+    import priorml
+
+    spec = {"features": {"weight": {"monotonic": "decreasing", key: value}, "origin": SPEC["features"]["origin"]}}
+    with pytest.warns(priorml.DataWarning, match=r"Feature 'weight': every training value lies outside its "
+                                                 + shown.replace("[", r"\[").replace("]", r"\]")):
+        LatticeRegressor(spec, **check_only).fit(df, y)
+
+
+def test_output_bounds_that_exclude_the_targets_warn(df, y, check_only):
+    import warnings
+
+    import priorml
+
+    with pytest.warns(priorml.DataWarning, match=r"100% of the training targets lie outside the spec's output bounds"):
+        LatticeRegressor({**SPEC, "output": {"min": 100, "max": 200}}, **check_only).fit(df, y)
+    with warnings.catch_warnings():  # bounds at the target's quantiles are fine
+        warnings.simplefilter("error", priorml.DataWarning)
+        lo, hi = np.quantile(y, [0.1, 0.9])
+        LatticeRegressor({**SPEC, "output": {"min": float(lo), "max": float(hi)}}, **check_only).fit(df, y)
+
+
+def test_certify_input_is_checked(df, y, check_only):
+    import priorml
+    from sklearn.linear_model import LinearRegression
+
+    est = LatticeRegressor(SPEC, **check_only).fit(df, y)
+    with pytest.raises(DataError) as info:
+        priorml.certify(est, df[["origin"]])
+    _check_message(info.value, "X['weight']", "no such column", (), 1)
+    with pytest.raises(DataError) as info:
+        priorml.certify(est, df.iloc[:0])
+    _check_message(info.value, "X", "0 rows", ("at least one row",), 1)
+    for bad in (0, "10", 2.5):
+        with pytest.raises(DataError) as info:
+            priorml.certify(est, df, n_rows=bad)
+        _check_message(info.value, "n_rows", repr(bad), ("an integer >= 1",), 1)
+    with pytest.raises(DataError) as info:
+        priorml.certify(LinearRegression().fit(df, y), df)
+    _check_message(info.value, "model", "LinearRegression", ("a fitted priorml estimator",), 1)

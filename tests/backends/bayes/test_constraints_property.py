@@ -101,15 +101,18 @@ def make_data(spec: dict, bounds: str | None, seed: int) -> tuple[dict, pd.DataF
             continue
         x = X[name].to_numpy()
         m = {"increasing": 1, "decreasing": -1}.get(f.get("monotonic"), 0)
+        # Curves off the centre of [-1, 2] (mode or minimum at 0): with 2 keypoints a shape-only or
+        # unimodal effect is a line, and a curve symmetric about the centre has no line in it at all
+        # (the best fit would be flat).
         if f.get("unimodal"):
-            curve = -((x - 0.5) ** 2) if f["unimodal"] == "peak" else (x - 0.5) ** 2
+            curve = -(x ** 2) if f["unimodal"] == "peak" else x ** 2
         elif m and f.get("shape"):
             u = x + 1 if (f["shape"] == "convex") == (m > 0) else 2 - x
             curve = (1 if f["shape"] == "convex" else -1) * u ** 2 / 3
         elif m:
             curve = m * x
         elif f.get("shape"):
-            curve = (1 if f["shape"] == "convex" else -1) * (x - 0.5) ** 2
+            curve = (1 if f["shape"] == "convex" else -1) * x ** 2
         else:
             curve = np.sin(2 * x)
         y += curve

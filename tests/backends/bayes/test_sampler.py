@@ -144,6 +144,17 @@ def test_log_likelihood_is_in_target_units(nutpie_model, data):
     np.testing.assert_allclose(ll, norm.logpdf(y, mean, sd), rtol=1e-6, atol=1e-6)
 
 
+def test_map_predictive_interval_is_the_plug_in_noise_interval(data):
+    """One point estimate: each of its y draws is noise around it, so the 90 % interval is about
+    +-1.645 sigma wide (it was zero-width when one posterior draw gave one y draw)."""
+    X, y = data
+    est = BayesianRegressor(SPEC, method="map", progressbar=False).fit(X, y)
+    iv = est.predict_interval(X, prob=0.9)
+    sigma = est.schema_.y_scale * float(est.program_.draws["sigma"][0])
+    np.testing.assert_allclose(iv[:, 1] - iv[:, 0], 2 * 1.645 * sigma, rtol=0.15)
+    np.testing.assert_allclose(iv.mean(axis=1), est.predict(X), atol=0.15 * sigma)
+
+
 def test_map_with_poisson_counts():
     rng = np.random.default_rng(2)
     X = pd.DataFrame({"x": rng.uniform(0, 1, N), "z": rng.uniform(-1, 1, N)})
@@ -219,6 +230,11 @@ def test_shape_functions(nutpie_model, data):
         assert np.all(df["lower"] < df["upper"])
         kp = nutpie_model.schema_[name].keypoints
         assert df["x"].iloc[0] == kp[0] and df["x"].iloc[-1] == kp[-1] and set(kp) <= set(df["x"])
+    for kw, where in [({"grid": -5}, "grid"), ({"grid": 2.5}, "grid"), ({"prob": 2}, "prob"), ({"prob": "0.9"}, "prob")]:
+        with pytest.raises(priorml.DataError, match=rf"{where}: expected"):
+            nutpie_model.shape_functions(**kw)
+    with pytest.raises(priorml.DataError, match=r"draws: expected an integer >= 1; got 0"):
+        nutpie_model.prior_predictive(X.iloc[:3], draws=0)
     x = curves["x"]
     assert np.all(np.diff(x["mean"]) >= 0) and x["mean"].iloc[-1] - x["mean"].iloc[0] > 1.0  # truth: +2
     # each effect is centred on the training rows: per draw, its mean over them is 0
