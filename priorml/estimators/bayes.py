@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from numbers import Integral, Real
 from typing import Any, Literal
 
@@ -210,7 +211,10 @@ class _BayesBase(SpecEstimator):
                             smoothness=self.smoothness, effect_scale=self.effect_scale)
         names = [t.name for t in self.program_.terms] + ["b0", "sigma", "nu"]
         present = [n for n in names if n in built.model.named_vars]
-        with built.model:
+        with built.model, warnings.catch_warnings():
+            # The only Potential in the model is the likelihood of large gaussian fits (sufficient
+            # statistics); a prior draw ignores the likelihood anyway, so PyMC's warning does not apply.
+            warnings.filterwarnings("ignore", message="The effect of Potentials", category=UserWarning)
             prior = pm.sample_prior_predictive(draws=draws, var_names=present, random_seed=random_state)
         arrays = {n: np.asarray(prior.prior[n]).reshape((-1,) + np.asarray(prior.prior[n]).shape[2:]) for n in present}
         prog = BayesProgram(self.program_.terms, built.link, self.likelihood_, arrays)
