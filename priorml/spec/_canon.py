@@ -61,6 +61,12 @@ def choice(value: Any, options: tuple[str, ...], *, allow_none: bool = True) -> 
     raise _Invalid(f"one of {spelled}" + (" (or none)" if allow_none else ""))
 
 
+def feature_name(value: Any) -> Any:
+    """Feature names are text: an integer (a YAML key such as ``1``) names the feature ``"1"``.
+    Anything else is returned as it is, for the caller's own check."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 def number(value: Any) -> float:
     """A finite real number (bools refused)."""
     import math

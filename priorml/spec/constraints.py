@@ -127,8 +127,9 @@ def interaction_from_dict(i: int, raw: Any) -> Interaction:
     chk.raise_if_any()
     try:
         if "trust" in raw:
-            return Trust(_name(raw["feature"]), _name(raw["by"]), raw["trust"], raw.get("direction", 1))
-        return Dominance(_name(raw["feature"]), _name(raw["over"]), raw["dominance"])
+            return Trust(_canon.feature_name(raw["feature"]), _canon.feature_name(raw["by"]), raw["trust"],
+                         raw.get("direction", 1))
+        return Dominance(_canon.feature_name(raw["feature"]), _canon.feature_name(raw["over"]), raw["dominance"])
     except SpecError as exc:
         raise SpecError([_relocate(p, chk.where) for p in exc.problems]) from None
 
@@ -138,8 +139,3 @@ def _relocate(problem, where: str):
 
     key = problem.where.rsplit(".", 1)[-1] if "." in problem.where else None
     return replace(problem, where=f"{where}.{key}" if key else where)
-
-
-def _name(v: Any) -> Any:
-    """Feature names are text: an integer (a YAML key such as ``1``) refers to the feature ``"1"``."""
-    return str(v) if isinstance(v, int) and not isinstance(v, bool) else v

@@ -134,8 +134,7 @@ class Priors:
             "intercept": (InterceptPrior, ("mean", "sd")),
         }
         for name, body in raw.items():
-            if isinstance(name, int) and not isinstance(name, bool):
-                name = str(name)  # feature names are text (an integer YAML key names the feature "1")
+            name = _canon.feature_name(name)
             sub = Checker(f"priors.{name}", None if name in builders else name)
             cls_, keys = builders.get(name, (EffectPrior, ("effect", "prob")))
             if not isinstance(body, dict):

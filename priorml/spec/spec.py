@@ -8,6 +8,7 @@ once in a :class:`~priorml.errors.SpecError`.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -289,6 +290,7 @@ def _check_document(raw: Any, source: str | Path, what: str) -> None:
                              f"Spec.from_{what.lower()}; check the order of the arguments.")])
 
 
+@functools.lru_cache(maxsize=None)
 def _unique_key_loader():
     import yaml
 
@@ -325,11 +327,9 @@ def _check_parts(spec: "Spec") -> None:
                                     "Build interactions with priorml.Trust(...) / priorml.Dominance(...) or use "
                                     "Spec.from_dict."))
     if isinstance(spec.output, Mapping):
-        extra = [k for k in spec.output if k not in ("min", "max")]
-        for k in extra:
-            problems.append(Problem(f"output.{k}", "one of the keys of output: min, max", repr(k),
-                                    (did_you_mean(str(k), ("min", "max")).strip() + " Remove or rename the key.").strip(),
-                                    None, str(k)))
+        chk = Checker("output")
+        chk.unknown_keys(spec.output, ("min", "max"), "output")  # the same check as from_dict's
+        problems += chk.problems
     elif spec.output is not None and not isinstance(spec.output, Output):
         problems.append(Problem("output", "an Output or a mapping {min: ..., max: ...}", repr(spec.output)[:60]))
     if problems:
