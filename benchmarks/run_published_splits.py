@@ -54,6 +54,9 @@ import pandas as pd  # noqa: E402
 import priorml  # noqa: E402
 from priorml import datasets  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import suite  # noqa: E402  (the shared benchmark data loader)
+
 ROOT = Path(__file__).resolve().parent
 DEFAULT_OUT = ROOT / "results" / "published_splits.json"
 
@@ -101,26 +104,10 @@ def log(*args) -> None:
 
 # ---------------------------------------------------------------------- data
 def load(name: str):
-    """Spec, train and test frames of a bundled dataset on its published split.
-
-    Categorical features without a declared category list get the categories seen in the
-    *training* rows declared (no label or test information): otherwise a CV fold whose training
-    part lacks a rare category (Heart's stray thal codes "1" and "2", one row each) cannot be
-    scored, because the estimator refuses categories unseen at fit.
-    """
-    spec = priorml.Spec.from_yaml(datasets.spec_path(name))
-    df = datasets.load_auto_mpg() if name == "auto_mpg" else datasets.load_heart()
-    train, test = datasets.load_split(name)
-    cols = list(spec.feature_names)
-    Xtr, ytr = df.loc[train, cols], df.loc[train, spec.target]
-    Xte, yte = df.loc[test, cols], df.loc[test, spec.target]
-    d = spec.to_dict()
-    declared = []
-    for fname, f in d["features"].items():
-        if f.get("type") == "categorical" and not f.get("categories"):
-            f["categories"] = sorted(pd.unique(Xtr[fname]).tolist(), key=str)
-            declared.append(fname)
-    return priorml.Spec.from_dict(d), Xtr, ytr, Xte, yte, declared
+    """Spec, train and test frames of a bundled dataset on its published split, and the names of
+    the categorical features whose categories were declared from the *training* rows (no label or
+    test information; see ``suite.load``)."""
+    return suite.load(name, categories_from="train", return_declared=True)
 
 
 def folds(spec, X, y, k: int, seed: int):

@@ -444,13 +444,19 @@ def compare_failures(comparison: Any) -> list[str]:
     return out
 
 
-def cmd_compare(args: argparse.Namespace, con: _Console) -> int:
+def _audit_data(args: argparse.Namespace, con: _Console, doing: str, runner: Any) -> Any:
+    """Read the spec and data, run ``runner`` (compare or check) on them, save and show the result."""
     spec, X, y = _read_xy(args)
-    with _about(args.data), con.stage(f"Comparing models on {len(X)} rows of {args.data}"):
-        result = run_compare(spec, X, y, args, progress=con.progress)
+    with _about(args.data), con.stage(f"{doing} on {len(X)} rows of {args.data}"):
+        result = runner(spec, X, y, args, progress=con.progress)
     _save_json(args.save, result)
     con.result(str(result))
     con.document(result.to_dict())
+    return result
+
+
+def cmd_compare(args: argparse.Namespace, con: _Console) -> int:
+    result = _audit_data(args, con, "Comparing models", run_compare)
     failures = compare_failures(result)
     for f in failures:
         con.note(f"FAIL {f}")
@@ -477,12 +483,7 @@ def contradicted(report: Any) -> list[dict[str, Any]]:
 
 
 def cmd_check(args: argparse.Namespace, con: _Console) -> int:
-    spec, X, y = _read_xy(args)
-    with _about(args.data), con.stage(f"Checking the spec's assumptions on {len(X)} rows of {args.data}"):
-        result = run_check(spec, X, y, args, progress=con.progress)
-    _save_json(args.save, result)
-    con.result(str(result))
-    con.document(result.to_dict())
+    result = _audit_data(args, con, "Checking the spec's assumptions", run_check)
     bad = contradicted(result)
     return EXIT_FAILED if args.fail_on_violation and bad else EXIT_OK
 

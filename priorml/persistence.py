@@ -28,6 +28,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
+from ._args import is_int
 from .errors import ModelFormatError
 
 FORMAT = "priorml-model"
@@ -158,7 +159,7 @@ def load(path: str | os.PathLike):
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise ModelFormatError(f"{meta_path} is not priorml model metadata (format is {meta.get('format') if isinstance(meta, dict) else None!r}).")
     version = meta.get("format_version", 0)
-    if isinstance(version, bool) or not isinstance(version, int):
+    if not is_int(version):
         _corrupted(meta_path, "'format_version'", f"an integer (this priorml reads format {FORMAT_VERSION})", repr(version))
     if version > FORMAT_VERSION:
         raise ModelFormatError(f"{root} was saved in model format {meta.get('format_version')}, newer than this "
@@ -174,7 +175,7 @@ def load(path: str | os.PathLike):
                    f"({', '.join(n for n in cls._get_param_names() if n != 'spec')})", repr(unknown[0]))
     fitted = _meta_field(meta, "fitted", "a mapping of the fitted attributes (n_features_in_, ...)", meta_path)
     n_in = fitted.get("n_features_in_")
-    if isinstance(n_in, bool) or not isinstance(n_in, int) or n_in < 1:
+    if not is_int(n_in, 1):
         _corrupted(meta_path, "'fitted.n_features_in_'", "a positive integer",
                    repr(n_in) if "n_features_in_" in fitted else "nothing (the key is missing)")
     _meta_field(meta, "schema", "a mapping (keypoints, categories, target scaling)", meta_path)

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .._args import common_problems, is_probability
 from ..errors import DataError, PriorMLError, Problem, SpecError, did_you_mean
 from ..spec import CategoricalFeature, Spec
 from . import _metrics
@@ -42,15 +43,9 @@ class Setup:
 
 
 def _check_scalar_args(random_state: Any, n_jobs: Any, confidence: Any, progress: Any) -> None:
-    problems = []
-    if isinstance(random_state, bool) or not isinstance(random_state, (int, np.integer)):
-        problems.append(Problem("random_state", "an integer seed", repr(random_state), "For example random_state=0."))
-    if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0):
-        problems.append(Problem("n_jobs", "None, a positive number of workers, or -1 (all cores)", repr(n_jobs)))
-    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0 < confidence < 1:
+    problems = common_problems(random_state, n_jobs, progress)
+    if not is_probability(confidence):
         problems.append(Problem("confidence", "a coverage in (0, 1), e.g. 0.95", repr(confidence)))
-    if not isinstance(progress, (bool, np.bool_)):
-        problems.append(Problem("progress", "True or False", repr(progress)))
     if problems:
         raise SpecError(problems, title="Invalid arguments")
 

@@ -16,6 +16,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
+from .._args import seed_problem
 from ..errors import Problem, SpecError, did_you_mean
 from ..spec import CategoricalFeature, NumericFeature, Spec
 
@@ -359,8 +360,8 @@ def build_models(spec: Any, models: Any = None, *, task: str | None = None, rand
     from ..estimators.lattice import LatticeRegressor
 
     resolved = resolve(spec, task)
-    if isinstance(random_state, bool) or not isinstance(random_state, (int, np.integer)):
-        raise SpecError([Problem("random_state", "an integer seed", repr(random_state), "For example random_state=0.")])
+    if (problem := seed_problem(random_state)) is not None:
+        raise SpecError([problem])
     parsed = parse_models(models)
     lp = _check_params("lattice_params", lattice_params, LatticeRegressor, ("spec", "random_state"))
     bp = _check_params("bayes_params", bayes_params, BayesianRegressor, ("spec", "random_state"))

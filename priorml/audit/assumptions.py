@@ -130,6 +130,7 @@ from typing import Any
 
 import numpy as np
 
+from .._args import common_problems, is_int, is_probability
 from ..errors import DataError, Problem, SpecError
 from ..spec import CategoricalFeature, NumericFeature, Spec
 from ..spec.constraints import Dominance, Trust
@@ -817,23 +818,16 @@ def _intersect(cone_lists: list[list]) -> list:
 
 # ---------------------------------------------------------------------- arguments
 def _check_args(alpha, n_bootstrap, cv, random_state, n_jobs, progress) -> None:
-    problems = []
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.floating)) or not 0 < float(alpha) < 1:
+    problems = common_problems(random_state, n_jobs, progress)
+    if not is_probability(alpha):
         problems.append(Problem("alpha", "a level in (0, 1), e.g. 0.05", repr(alpha), "For example alpha=0.05."))
-    if isinstance(n_bootstrap, bool) or not isinstance(n_bootstrap, (int, np.integer)) or n_bootstrap < 100:
+    if not is_int(n_bootstrap, 100):
         problems.append(Problem("n_bootstrap", "an integer >= 100", repr(n_bootstrap),
                                 "Use the default 1000, or at least 100 draws."))
     splitter = hasattr(cv, "split") and not isinstance(cv, (str, bytes))
-    if isinstance(cv, bool) or (isinstance(cv, (int, np.integer)) and cv < 2) or not (
-            isinstance(cv, (int, np.integer)) or splitter):
+    if not (is_int(cv, 2) or (splitter and not isinstance(cv, bool))):
         problems.append(Problem("cv", "a number of folds >= 2 or a scikit-learn splitter", repr(cv),
                                 "For example cv=5."))
-    if isinstance(random_state, bool) or not isinstance(random_state, (int, np.integer)):
-        problems.append(Problem("random_state", "an integer seed", repr(random_state), "For example random_state=0."))
-    if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0):
-        problems.append(Problem("n_jobs", "None, a positive number of workers, or -1 (all cores)", repr(n_jobs)))
-    if not isinstance(progress, (bool, np.bool_)):
-        problems.append(Problem("progress", "True or False", repr(progress)))
     if problems:
         raise SpecError(problems, title="Invalid arguments")
 

@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .._args import is_int
 from ..spec import CategoricalFeature, NumericFeature, Spec
 from ..spec.constraints import Dominance, Trust
 
@@ -125,7 +126,7 @@ def _check_certify_input(model: Any, X: Any, n_rows: Any) -> None:
         raise DataError([Problem("model", "a fitted priorml estimator (LatticeRegressor, LatticeClassifier, "
                                  "BayesianRegressor or BayesianClassifier)", type(model).__name__,
                                  "A certificate checks the constraints of a priorml spec; other models have none.")])
-    if n_rows is not None and (isinstance(n_rows, bool) or not isinstance(n_rows, (int, np.integer)) or n_rows < 1):
+    if n_rows is not None and not is_int(n_rows, 1):
         raise DataError([Problem("n_rows", "an integer >= 1 or None", repr(n_rows), "For example n_rows=100.")])
     shape = getattr(X, "shape", None)
     if (shape[0] if shape is not None else len(X)) == 0:

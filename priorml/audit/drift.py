@@ -95,6 +95,7 @@ from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
+from .._args import flag_problem, is_int, is_probability, is_real
 from ..errors import DataError, ModelFormatError, PriorMLError, Problem, SpecError
 from ..spec import CategoricalFeature, Spec
 
@@ -391,7 +392,7 @@ def split_batches(X: Any, y: Any, time: Any, *, freq: Any = None, n_batches: int
     ts = t.iloc[order].reset_index(drop=True)
     # keys: one value per row of ts (sorted, so batches are consecutive); labels: text of each key
     if n_batches is not None:
-        if isinstance(n_batches, bool) or not isinstance(n_batches, (int, np.integer)) or not 1 <= n_batches <= n:
+        if not is_int(n_batches, 1, n):
             raise SpecError([Problem("n_batches", f"an integer between 1 and the number of rows ({n})", repr(n_batches))],
                             title=_BATCHING)
         codes = pd.factorize(ts, sort=True)[0]
@@ -814,7 +815,7 @@ class DriftMonitor:
             found = doc.get("format") if isinstance(doc, dict) else type(doc).__name__
             raise ModelFormatError(f"{p} is not a priorml drift state: expected format {FORMAT!r}, found {found!r}.")
         version = doc.get("format_version")
-        if not isinstance(version, int) or isinstance(version, bool):
+        if not is_int(version):
             raise ModelFormatError(f"Drift state file {p} has no valid format_version (found {version!r}).")
         if version > FORMAT_VERSION:
             raise ModelFormatError(f"Drift state file {p} has format version {version}, newer than this priorml reads "
@@ -1110,20 +1111,20 @@ def _paired_t(d: np.ndarray) -> tuple[float, float]:
 def _check_params(mon: DriftMonitor) -> None:
     problems: list[Problem] = []
     w = mon.window
-    if isinstance(w, bool) or not isinstance(w, (int, np.integer)) or w < 1:
+    if not is_int(w, 1):
         problems.append(Problem("window", "an integer >= 1 (batches the baseline is refit on)", repr(w), "For example window=3."))
     a = mon.alpha
-    if isinstance(a, bool) or not isinstance(a, (int, float, np.floating)) or not 0 < float(a) < 1:
+    if not is_probability(a):
         problems.append(Problem("alpha", "a false-alarm level strictly between 0 and 1", repr(a), "For example alpha=0.05."))
     if mon.false_alarm not in ("stream", "batch"):
         problems.append(Problem("false_alarm", "'stream' or 'batch'", repr(mon.false_alarm)))
     mg = mon.margin
-    if isinstance(mg, bool) or not isinstance(mg, (int, float, np.floating)) or not (0 <= float(mg) < math.inf):
+    if not (is_real(mg) and mg >= 0):
         problems.append(Problem("margin", "a relative tolerance >= 0", repr(mg), "Use 0 to alert on any significant loss gap."))
-    if not isinstance(mon.check_constraints, (bool, np.bool_)):
-        problems.append(Problem("check_constraints", "True or False", repr(mon.check_constraints)))
+    if (p := flag_problem(mon.check_constraints, "check_constraints")) is not None:
+        problems.append(p)
     rs = mon.random_state
-    if isinstance(rs, bool) or not isinstance(rs, (int, np.integer)) or rs < 0:
+    if not is_int(rs, 0):
         problems.append(Problem("random_state", "a non-negative integer (the monitor must be reproducible to resume)",
                                 repr(rs), "For example random_state=0."))
     ap = mon.assumption_params

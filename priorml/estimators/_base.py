@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from sklearn.exceptions import DataConversionWarning
 from sklearn.utils.multiclass import type_of_target
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import _check_feature_names, _check_n_features, check_is_fitted
 
 from ..errors import DataError, DataWarning, Problem, SpecError
@@ -198,6 +198,15 @@ def int_seed(random_state: Any) -> int:
     if isinstance(random_state, (int, np.integer)):
         return int(random_state)
     return int(random_state.randint(2**31 - 1))  # a RandomState instance
+
+
+class BinaryClassifierMixin(ClassifierMixin):
+    """scikit-learn's classifier mixin, with the tag that says only binary targets are taken."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags
 
 
 class SpecEstimator(BaseEstimator):

@@ -8,13 +8,14 @@ from numbers import Integral, Real
 from typing import Any, Literal
 
 import numpy as np
-from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
+from sklearn.base import RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from .._args import is_int, is_probability
 from ..errors import DataError, Problem
 from ..spec import CategoricalFeature, NumericFeature, Spec
-from ._base import SpecEstimator, int_seed, check_fit_input, check_predict_input, encode_classes, fit_schema
+from ._base import BinaryClassifierMixin, SpecEstimator, int_seed, check_fit_input, check_predict_input, encode_classes, fit_schema
 
 __all__ = ["BayesianRegressor", "BayesianClassifier"]
 
@@ -349,7 +350,7 @@ class BayesianRegressor(RegressorMixin, _BayesBase):
         return (d.mean(axis=0), d.std(axis=0)) if return_std else d.mean(axis=0)
 
 
-class BayesianClassifier(ClassifierMixin, _BayesBase):
+class BayesianClassifier(BinaryClassifierMixin, _BayesBase):
     """Bayesian additive binary classifier (Bernoulli-logit) obeying a constraint spec.
 
     Constraints apply to the log-odds of ``classes_[1]``. Parameters as
@@ -357,11 +358,6 @@ class BayesianClassifier(ClassifierMixin, _BayesBase):
     """
 
     _task = "classification"
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
-        return tags
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Any, y: Any) -> "BayesianClassifier":
@@ -441,10 +437,10 @@ MIN_PREDICTIVE_DRAWS = 1000
 
 
 def _check_prob(prob: Any) -> None:
-    if isinstance(prob, bool) or not isinstance(prob, (int, float, np.number)) or not 0 < prob < 1:
+    if not is_probability(prob):
         raise DataError([Problem("prob", "a probability in (0, 1)", repr(prob), "For example prob=0.9.")])
 
 
 def _check_count(name: str, value: Any, minimum: int, fix: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+    if not is_int(value, minimum):
         raise DataError([Problem(name, f"an integer >= {minimum}", repr(value), fix)])

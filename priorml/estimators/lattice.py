@@ -7,12 +7,12 @@ from numbers import Integral, Real
 from typing import Any, Literal
 
 import numpy as np
-from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
+from sklearn.base import RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..errors import PriorMLError, Problem, SpecError
 from ..spec import Spec
-from ._base import (SpecEstimator, int_seed, check_fit_input, check_predict_input, check_sample_weight, encode_classes, fit_schema)
+from ._base import (BinaryClassifierMixin, SpecEstimator, int_seed, check_fit_input, check_predict_input, check_sample_weight, encode_classes, fit_schema)
 
 __all__ = ["LatticeRegressor", "LatticeClassifier"]
 
@@ -277,7 +277,7 @@ class LatticeRegressor(RegressorMixin, _LatticeBase):
         return pred
 
 
-class LatticeClassifier(ClassifierMixin, _LatticeBase):
+class LatticeClassifier(BinaryClassifierMixin, _LatticeBase):
     """Calibrated lattice binary classifier obeying a constraint spec.
 
     Constraints apply to the predicted probability of ``classes_[1]`` (the
@@ -294,11 +294,6 @@ class LatticeClassifier(ClassifierMixin, _LatticeBase):
     """
 
     _task = "classification"
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
-        return tags
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "LatticeClassifier":
