@@ -82,18 +82,33 @@ def log(*args) -> None:
 
 
 # ---------------------------------------------------------------------- data
-def load(name: str):
-    """The dataset's spec (categories declared from the feature columns) and its train/test frames."""
+def load(name: str, categories_from: str = "all", *, return_declared: bool = False):
+    """The dataset's spec and its train/test frames on the bundled split.
+
+    Categorical features without a declared category list get the categories of their column
+    declared, read from ``categories_from``: "all" rows of the feature columns (the suite: no
+    label is read, and a level met only in the test rows can be scored), or the "train" rows
+    only (the published-split runs, which take nothing at all from the test rows). Either way a
+    CV fold whose training part lacks a rare level (Heart's stray thal codes "1" and "2", one row
+    each) can still be scored; the estimator refuses categories unseen at fit. With
+    ``return_declared`` the names of the features so completed are returned last.
+    """
+    if categories_from not in ("all", "train"):
+        raise ValueError(f"categories_from must be 'all' or 'train', not {categories_from!r}")
     spec = priorml.Spec.from_yaml(datasets.spec_path(name))
     df = datasets.load(name)
     train, test = datasets.load_split(name)
     cols = list(spec.feature_names)
+    source = df if categories_from == "all" else df.loc[train]
     d = spec.to_dict()
+    declared = []
     for fname, f in d["features"].items():
         if f.get("type") == "categorical" and not f.get("categories"):
-            f["categories"] = sorted(pd.unique(df[fname]).tolist(), key=str)
+            f["categories"] = sorted(pd.unique(source[fname]).tolist(), key=str)
+            declared.append(fname)
     spec = priorml.Spec.from_dict(d)
-    return (spec, df.loc[train, cols], df.loc[train, spec.target], df.loc[test, cols], df.loc[test, spec.target])
+    out = (spec, df.loc[train, cols], df.loc[train, spec.target], df.loc[test, cols], df.loc[test, spec.target])
+    return out + (declared,) if return_declared else out
 
 
 def subsample(y: pd.Series, size: str, seed: int, classification: bool) -> np.ndarray:
@@ -324,6 +339,7 @@ def run(args) -> dict:
         doc = {"command": " ".join([Path(sys.executable).name] + sys.argv), "machine": machine(),
                "seeds": args.seeds, "sizes": list(args.sizes), "models": list(args.models),
                "datasets": {}, "records": [], "runs": []}
+    doc["seeds"] = max(doc["seeds"], args.seeds)  # resuming with more seeds extends the run
     run_info = {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "loadavg_start": list(os.getloadavg()),
                 "command": " ".join([Path(sys.executable).name] + sys.argv)}
     doc["runs"].append(run_info)
