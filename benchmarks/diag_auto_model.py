@@ -60,24 +60,19 @@ def main() -> None:
     args = ap.parse_args()
     warnings.simplefilter("ignore")
     rows_out = []
-    for ds in args.datasets:
-        spec, Xtr, ytr, _, _ = suite.load(ds)  # the test frames are not used
-        clf = spec.task == "classification"
-        for size in args.sizes:
-            rows = suite.subsample(ytr, size, 0, clf)
-            X, y = Xtr.iloc[rows], ytr.iloc[rows]
-            for m in args.models:
-                t0 = time.perf_counter()
-                sc = cv_scores(spec, X, y, m)
-                rec = {"dataset": ds, "size": size, "n": len(rows), "model": m,
-                       **{key: float(np.mean(v)) for key, v in sc.items()},
-                       "folds": sc, "seconds": round(time.perf_counter() - t0, 1)}
-                rows_out.append(rec)
-                scores = ", ".join(f"{key} {np.mean(v):.4g}" for key, v in sc.items())
-                print(f"== {ds} n={size} model={m}: CV {scores} ({rec['seconds']:.0f} s)", flush=True)
-                if args.out:
-                    Path(args.out).write_text(json.dumps({"command": " ".join(sys.argv), "records": rows_out},
-                                                         indent=1) + "\n")
+    for ds, spec, size, _, X, y in suite.training_cells(args.datasets, args.sizes):
+        for m in args.models:
+            t0 = time.perf_counter()
+            sc = cv_scores(spec, X, y, m)
+            rec = {"dataset": ds, "size": size, "n": len(y), "model": m,
+                   **{key: float(np.mean(v)) for key, v in sc.items()},
+                   "folds": sc, "seconds": round(time.perf_counter() - t0, 1)}
+            rows_out.append(rec)
+            scores = ", ".join(f"{key} {np.mean(v):.4g}" for key, v in sc.items())
+            print(f"== {ds} n={size} model={m}: CV {scores} ({rec['seconds']:.0f} s)", flush=True)
+            if args.out:
+                Path(args.out).write_text(json.dumps({"command": " ".join(sys.argv), "records": rows_out},
+                                                     indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -122,23 +122,18 @@ def main(argv=None) -> None:
         for extra in args.summary_only:
             results += json.loads(Path(extra).read_text())["results"]
     else:
-        for ds in args.datasets:
-            spec, Xtr, ytr, _, _ = suite.load(ds)  # the test frames are not used
-            clf = spec.task == "classification"
-            for size in args.sizes:
-                rows = suite.subsample(ytr, size, 0, clf)
-                X, y = Xtr.iloc[rows], ytr.iloc[rows]
-                for s, m in itertools.product(args.effect_scales, args.smoothness):
-                    if any((r["dataset"], r["size"], config(r)) == (ds, size, (s, m)) for r in results):
-                        continue
-                    t0 = time.perf_counter()
-                    r = {"task": spec.task, "dataset": ds, "size": size, "effect_scale": s, "smoothness": m,
-                         **fold_losses(spec, X, y, s, m, args), "seconds": time.perf_counter() - t0}
-                    results.append(r)
-                    print(json.dumps(r), flush=True)
-                    tmp = out.with_suffix(".tmp")
-                    tmp.write_text(json.dumps({"command": " ".join(sys.argv), "results": results}, indent=1) + "\n")
-                    tmp.replace(out)
+        for ds, spec, size, _, X, y in suite.training_cells(args.datasets, args.sizes):
+            for s, m in itertools.product(args.effect_scales, args.smoothness):
+                if any((r["dataset"], r["size"], config(r)) == (ds, size, (s, m)) for r in results):
+                    continue
+                t0 = time.perf_counter()
+                r = {"task": spec.task, "dataset": ds, "size": size, "effect_scale": s, "smoothness": m,
+                     **fold_losses(spec, X, y, s, m, args), "seconds": time.perf_counter() - t0}
+                results.append(r)
+                print(json.dumps(r), flush=True)
+                tmp = out.with_suffix(".tmp")
+                tmp.write_text(json.dumps({"command": " ".join(sys.argv), "results": results}, indent=1) + "\n")
+                tmp.replace(out)
     print(table(results))
 
 
