@@ -36,18 +36,12 @@ def cv_scores(spec, X, y, model: str, k: int = 5) -> dict[str, list[float]]:
 
     clf = spec.task == "classification"
     splitter = (StratifiedKFold if clf else KFold)(k, shuffle=True, random_state=0)
-    out: dict[str, list[float]] = {"mse": []} if not clf else {"log_loss": [], "error": []}
+    cls = priorml.LatticeClassifier if clf else priorml.LatticeRegressor
+    out: dict[str, list[float]] = {}
     for i, (a, b) in enumerate(splitter.split(X, y)):
-        cls = priorml.LatticeClassifier if clf else priorml.LatticeRegressor
         est = cls(spec, model=model, random_state=i).fit(X.iloc[a], y.iloc[a])
-        yb = y.iloc[b]
-        if clf:
-            p = np.clip(est.predict_proba(X.iloc[b])[:, 1], 1e-7, 1 - 1e-7)
-            t = (yb.to_numpy() == est.classes_[1]).astype(float)
-            out["log_loss"].append(float(-np.mean(t * np.log(p) + (1 - t) * np.log(1 - p))))
-            out["error"].append(float(np.mean(est.predict(X.iloc[b]) != yb.to_numpy())))
-        else:
-            out["mse"].append(float(np.mean((est.predict(X.iloc[b]) - yb.to_numpy(float)) ** 2)))
+        for key, value in suite.evaluate(est, X.iloc[b], y.iloc[b], clf).items():  # the suite's own metrics
+            out.setdefault(key, []).append(value)
     return out
 
 
@@ -60,7 +54,7 @@ def main() -> None:
     args = ap.parse_args()
     warnings.simplefilter("ignore")
     rows_out = []
-    for ds, spec, size, _, X, y in suite.training_cells(args.datasets, args.sizes):
+    for ds, spec, size, X, y in suite.training_cells(args.datasets, args.sizes):
         for m in args.models:
             t0 = time.perf_counter()
             sc = cv_scores(spec, X, y, m)

@@ -122,7 +122,7 @@ def main(argv=None) -> None:
         for extra in args.summary_only:
             results += json.loads(Path(extra).read_text())["results"]
     else:
-        for ds, spec, size, _, X, y in suite.training_cells(args.datasets, args.sizes):
+        for ds, spec, size, X, y in suite.training_cells(args.datasets, args.sizes):
             for s, m in itertools.product(args.effect_scales, args.smoothness):
                 if any((r["dataset"], r["size"], config(r)) == (ds, size, (s, m)) for r in results):
                     continue

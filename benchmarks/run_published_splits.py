@@ -52,7 +52,6 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 import priorml  # noqa: E402
-from priorml import datasets  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import suite  # noqa: E402  (the shared benchmark data loader)

@@ -188,14 +188,13 @@ def selected(r: dict, args) -> bool:
 
 
 def training_cells(names, sizes, seed: int = 0):
-    """For each dataset and training size: ``(name, spec, size, classification, X, y)`` of the training
-    rows the suite draws with ``seed``. Diagnostics that choose settings use these; no test row is read."""
+    """For each dataset and training size: ``(name, spec, size, X, y)`` of the training rows the suite
+    draws with ``seed``. Diagnostics that choose settings use these; no test row is read."""
     for name in names:
         spec, Xtr, ytr, _, _ = load(name)  # the test frames are not used
-        clf = spec.task == "classification"
         for size in sizes:
-            rows = subsample(ytr, size, seed, clf)
-            yield name, spec, size, clf, Xtr.iloc[rows], ytr.iloc[rows]
+            rows = subsample(ytr, size, seed, spec.task == "classification")
+            yield name, spec, size, Xtr.iloc[rows], ytr.iloc[rows]
 
 
 def cv_mse(make_estimator, X, y, k: int = 5) -> list[float]:

@@ -44,10 +44,10 @@ def is_flag(value: Any) -> bool:
     return isinstance(value, (bool, np.bool_))
 
 
-def seed_problem(random_state: Any, key: str = "random_state") -> Problem | None:
+def seed_problem(random_state: Any) -> Problem | None:
     if is_int(random_state):
         return None
-    return Problem(key, "an integer seed", repr(random_state), f"For example {key}=0.")
+    return Problem("random_state", "an integer seed", repr(random_state), "For example random_state=0.")
 
 
 def n_jobs_problem(n_jobs: Any) -> Problem | None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .._args import common_problems, is_probability
+from .._args import common_problems, is_probability, is_real
 from ..errors import DataError, PriorMLError, Problem, SpecError, did_you_mean
 from ..spec import CategoricalFeature, Spec
 from . import _metrics
@@ -158,7 +158,7 @@ def resolve_sizes(sizes: Any, protocol: Protocol, codes: np.ndarray | None) -> t
     problems, out, notes = [], [], []
     for i, s in enumerate(sizes):
         where = f"sizes[{i}]"
-        if isinstance(s, (bool, np.bool_)) or not isinstance(s, (int, float, np.integer, np.floating)) or not np.isfinite(s):
+        if not is_real(s):
             problems.append(Problem(where, "an integer number of rows or a fraction in (0, 1]", repr(s)))
             continue
         if s <= 0:
