@@ -16,7 +16,8 @@ wrapper reads ``X`` exactly as the priorml estimators do (through the spec, via
 The smoothing strength is chosen on the training rows only, by pyGAM's ``gridsearch`` over
 ``lam`` in ``logspace(-1, 1, 3)`` (0.1, 1, 10) (the same value for all terms) with its default objective
 (GCV for ``LinearGAM``, UBRE for ``LogisticGAM``). Settings fixed a priori for the suite's time
-budget (pyGAM's constrained fits are slow: tens of seconds on 2 shared cores): 6 splines per
+budget (when they were fixed, a constrained fit took up to tens of seconds on the 2 shared cores;
+0.4-6 s in the 2026-12-01 run): 6 splines per
 numeric term and at most 25 iterations per fit (pyGAM's default is 100; a fit that has not
 converged by then is used as it is, with pyGAM's warning).
 """

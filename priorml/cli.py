@@ -304,7 +304,7 @@ def _lattice_params(args: argparse.Namespace) -> dict[str, Any]:
 
 def _bayes_params(args: argparse.Namespace, progress: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"progressbar": progress}
-    for key in ("draws", "tune", "chains"):
+    for key in ("draws", "tune", "chains", "target_accept"):
         if getattr(args, key, None):
             out[key] = getattr(args, key)
     return out
@@ -688,6 +688,8 @@ def build_parser() -> argparse.ArgumentParser:
     models.add_argument("--draws", type=_positive_int, help="posterior draws per chain (Bayesian backend)")
     models.add_argument("--tune", type=_positive_int, help="tuning steps per chain (Bayesian backend)")
     models.add_argument("--chains", type=_positive_int, help="MCMC chains (Bayesian backend)")
+    models.add_argument("--target-accept", type=_probability, metavar="P",
+                        help="NUTS target acceptance rate in (0, 1), higher after divergences (Bayesian backend; default 0.9)")
 
     cv = argparse.ArgumentParser(add_help=False)
     cv.add_argument("--cv", type=_cv, default=None, metavar="K|loo",

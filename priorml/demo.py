@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.bayes:
         bayes_dir = out / "bayes_model"
         status, _ = _run(["fit", S, TR, "-o", str(bayes_dir), "--backend", "bayes", "--draws", "500", "--tune", "1000",
-                          "--chains", "4", *common])
+                          "--chains", "4", "--target-accept", "0.95", *common])
         if status:
             return 2
         _bayes_detail(priorml.load(bayes_dir), df.loc[test], spec)

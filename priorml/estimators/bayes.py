@@ -106,7 +106,7 @@ class _BayesBase(SpecEstimator):
         idata, ll_note = _complete_idata(idata, self.program_, Xenc, y_model, self.method,
                                          _log_jacobian(likelihood, schema, yv))
         free = [v.name for v in built.model.free_RVs]
-        self.diagnostics_ = bayes.diagnose(idata, free, self.method, self.chains)
+        self.diagnostics_ = bayes.diagnose(idata, free, self.method, self.chains, self.target_accept)
         self.diagnostics_["sampler"] = used
         self.diagnostics_["likelihood_evaluation"] = (
             "sufficient statistics (Z'Z, Z'y, y'y): gradient cost independent of n"

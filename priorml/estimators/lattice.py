@@ -186,7 +186,9 @@ class LatticeRegressor(RegressorMixin, _LatticeBase):
         The constraint spec. ``None``: every column unconstrained.
     model : {'auto', 'linear', 'lattice', 'ensemble'}
         Calibrated linear, one calibrated lattice, or an ensemble of lattices.
-        ``auto`` chooses by feature count and data size. In the calibrated
+        ``auto`` chooses by feature count, data size and task (the rule is in
+        the user guide, section 3, and the evidence for it in
+        ``benchmarks/RESULTS.md``). In the calibrated
         linear model (without two-sided output bounds) a feature with no shape
         constraint gets an unbounded calibrator; for regression, with a
         smoothness penalty on the differences between neighbouring keypoint

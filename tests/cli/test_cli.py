@@ -258,6 +258,27 @@ def test_usage_errors_exit_2(work, capsys):
     assert main(["--version"]) == 0
 
 
+@pytest.mark.parametrize("value", ["0", "1", "1.5", "high"])
+def test_target_accept_outside_0_1_is_a_usage_error(work, value, capsys):
+    argv = ["fit", str(work / "spec.yaml"), str(work / "data.csv"), "-o", "x", "--backend", "bayes"]
+    assert main([*argv, "--target-accept", value]) == 2
+    assert "target-accept" in capsys.readouterr().err
+
+
+def test_sampler_settings_reach_the_bayesian_estimator():
+    """The command line's sampler options (the demo raises target_accept) become estimator parameters."""
+    from priorml import Spec
+    from priorml.cli import build_parser, make_estimator
+
+    args = build_parser().parse_args(["fit", "s.yaml", "d.csv", "-o", "m", "--backend", "bayes", "--draws", "30",
+                                      "--tune", "40", "--chains", "3", "--target-accept", "0.95"])
+    est = make_estimator(Spec.from_dict({"features": {"a": {}}}), "bayes", args, progress=False)
+    assert (est.draws, est.tune, est.chains, est.target_accept) == (30, 40, 3, 0.95)
+    default = make_estimator(Spec.from_dict({"features": {"a": {}}}), "bayes",
+                             build_parser().parse_args(["fit", "s.yaml", "d.csv", "-o", "m"]), progress=False)
+    assert default.target_accept == 0.9
+
+
 def test_drift_unknown_time_column(work, capsys):
     capsys.readouterr()
     assert main(["drift", str(work / "model"), str(work / "data.csv"), "--time", "yeer", "--quiet"]) == 2

@@ -313,17 +313,24 @@ def test_auto_model_records_its_choice(monotone_data, monotone_spec, fast):
     assert est.n_epochs_ == fast["epochs"]  # no validation split: every epoch is used
 
 
-@pytest.mark.parametrize("d, n, trust, expected", [
-    (3, 99, False, "linear"), (3, 100, False, "lattice"), (8, 4999, False, "linear"),
-    (8, 5000, False, "ensemble"), (6, 5000, False, "lattice"), (3, 50, True, "lattice"), (9, 50, True, "ensemble"),
+@pytest.mark.parametrize("d, n, trust, task, expected", [
+    (3, 99, False, "regression", "linear"), (3, 100, False, "regression", "lattice"),
+    (8, 150, False, "regression", "linear"), (8, 4999, False, "regression", "linear"),
+    (8, 5000, False, "regression", "ensemble"), (6, 5000, False, "regression", "lattice"),
+    (3, 50, True, "regression", "lattice"), (9, 50, True, "regression", "ensemble"),
+    # classifiers with many features: an ensemble from 100 to 200 rows (CV on training rows, RESULTS.md)
+    (8, 99, False, "classification", "linear"), (8, 100, False, "classification", "ensemble"),
+    (8, 200, False, "classification", "ensemble"), (8, 201, False, "classification", "linear"),
+    (8, 5000, False, "classification", "ensemble"), (6, 150, False, "classification", "lattice"),
 ])
-def test_auto_model_rule(d, n, trust, expected):
+def test_auto_model_rule(d, n, trust, task, expected):
     from priorml import Spec
     from priorml.backends.lattice.compiler import choose_model_type
 
     feats = {f"x{i}": {"monotonic": "increasing"} for i in range(d)}
     inter = [{"trust": "edgeworth", "feature": "x0", "by": "x1", "direction": "positive"}] if trust else []
-    assert choose_model_type(Spec.from_dict({"features": feats, "interactions": inter}), n) == expected
+    spec = Spec.from_dict({"task": task, "features": feats, "interactions": inter})
+    assert choose_model_type(spec, n) == expected
 
 
 # ---------------------------------------------------------------------- early-stopping rules (no TensorFlow)

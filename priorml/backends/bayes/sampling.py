@@ -109,8 +109,22 @@ def _reshape_chains(idata, chains: int):
     return az.from_dict(posterior=out)
 
 
-def diagnose(idata, var_names: list[str], method: str, chains: int) -> dict[str, Any]:
-    """r-hat, bulk/tail ESS, divergences and BFMI; each failure explained and warned about."""
+def _raise_target_accept(current: float | None) -> str:
+    """Advice after divergences: a target acceptance rate above the one used."""
+    if current is None:
+        return "raise target_accept (e.g. 0.95)"
+    higher = 0.95 if current < 0.95 else 0.99 if current < 0.99 else None
+    if higher is None:
+        return f"target_accept is already {current:g}: reparameterise (tighter smoothness)"
+    return f"raise target_accept (now {current:g}; e.g. {higher:g})"
+
+
+def diagnose(idata, var_names: list[str], method: str, chains: int,
+             target_accept: float | None = None) -> dict[str, Any]:
+    """r-hat, bulk/tail ESS, divergences and BFMI; each failure explained and warned about.
+
+    ``target_accept`` (the value the sampler ran with) makes the advice after divergences name a
+    higher value than the one already used."""
     import arviz as az
 
     diag: dict[str, Any] = {"method": method, "chains": chains, "problems": []}
@@ -148,7 +162,7 @@ def diagnose(idata, var_names: list[str], method: str, chains: int) -> dict[str,
         diag["problems"].append(f"effective sample size too low (bulk {diag['ess_bulk_min']:.0f}, tail "
                                 f"{diag['ess_tail_min']:.0f}; want >= {need}): increase draws.")
     if div:
-        diag["problems"].append(f"{div} divergent transitions: raise target_accept (e.g. 0.95) or use fewer keypoints.")
+        diag["problems"].append(f"{div} divergent transitions: {_raise_target_accept(target_accept)} or use fewer keypoints.")
     if np.isfinite(diag["bfmi_min"]) and diag["bfmi_min"] < BFMI_MIN:
         diag["problems"].append(f"BFMI {diag['bfmi_min']:.2f} (< {BFMI_MIN}): poor energy exploration; "
                                 "increase tune or reparameterise (fewer keypoints, tighter smoothness).")

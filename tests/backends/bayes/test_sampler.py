@@ -91,6 +91,16 @@ def test_a_badly_identified_model_warns():
     assert est.diagnostics_["ess_bulk_min"] < 200
 
 
+@pytest.mark.parametrize("used, advice", [
+    (None, "raise target_accept (e.g. 0.95)"), (0.8, "raise target_accept (now 0.8; e.g. 0.95)"),
+    (0.95, "raise target_accept (now 0.95; e.g. 0.99)"), (0.995, "target_accept is already 0.995"),
+])
+def test_divergence_advice_names_a_target_accept_above_the_one_used(used, advice):
+    from priorml.backends.bayes.sampling import _raise_target_accept
+
+    assert _raise_target_accept(used).startswith(advice)
+
+
 def test_advi_with_student_t_noise(data):
     X, y = data
     est = BayesianRegressor(SPEC, likelihood="student_t", method="advi", draws=100, chains=2, progressbar=False,
