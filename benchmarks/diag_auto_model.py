@@ -4,7 +4,8 @@
         [--models linear ensemble] [--seeds 0 1 2] [--out benchmarks/results/diag_auto_model.json]
 
 With more than 6 features and fewer than 5,000 rows, ``model="auto"`` fits the calibrated linear
-model instead of a lattice ensemble. For each dataset of the benchmark suite with more than 6
+model instead of a lattice ensemble (since 2026-12-01, except for classifiers with 100 to 200 rows,
+from this script's runs). For each dataset of the benchmark suite with more than 6
 features, this script takes the training rows the suite draws with seed 0 (``--seeds`` for more
 draws; ``suite.load`` / ``suite.subsample``), splits them into 5 folds (stratified for classifiers,
 shuffled with the same seed),
@@ -32,18 +33,10 @@ import suite  # noqa: E402
 MANY = ["auto_mpg", "heart", "diabetes", "breast_cancer", "abalone"]  # more than 6 features each
 
 
-def cv_scores(spec, X, y, model: str, k: int = 5, seed: int = 0) -> dict[str, list[float]]:
-    from sklearn.model_selection import KFold, StratifiedKFold
-
+def cv_scores(spec, X, y, model: str, seed: int = 0) -> dict[str, list[float]]:
     clf = spec.task == "classification"
-    splitter = (StratifiedKFold if clf else KFold)(k, shuffle=True, random_state=seed)
     cls = priorml.LatticeClassifier if clf else priorml.LatticeRegressor
-    out: dict[str, list[float]] = {}
-    for i, (a, b) in enumerate(splitter.split(X, y)):
-        est = cls(spec, model=model, random_state=i).fit(X.iloc[a], y.iloc[a])
-        for key, value in suite.evaluate(est, X.iloc[b], y.iloc[b], clf).items():  # the suite's own metrics
-            out.setdefault(key, []).append(value)
-    return out
+    return suite.cv_scores(lambda fold: cls(spec, model=model, random_state=fold), X, y, clf, seed=seed)
 
 
 def main() -> None:

@@ -197,13 +197,24 @@ def training_cells(names, sizes, seed: int = 0):
             yield name, spec, size, Xtr.iloc[rows], ytr.iloc[rows]
 
 
+def cv_scores(make_estimator, X, y, classification: bool = False, k: int = 5, seed: int = 0) -> dict[str, list[float]]:
+    """Per-fold scores (the metrics of :func:`evaluate`) of k-fold CV on ``X, y`` only, stratified for
+    classifiers and shuffled with ``seed``; ``make_estimator(fold)`` gives a fresh estimator for each fold."""
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    splitter = (StratifiedKFold if classification else KFold)(k, shuffle=True, random_state=seed)
+    out: dict[str, list[float]] = {}
+    for i, (a, b) in enumerate(splitter.split(X, y)):
+        est = make_estimator(i).fit(X.iloc[a], y.iloc[a])
+        for name, value in evaluate(est, X.iloc[b], y.iloc[b], classification).items():
+            out.setdefault(name, []).append(value)
+    return out
+
+
 def cv_mse(make_estimator, X, y, k: int = 5) -> list[float]:
     """Fold MSEs of k-fold CV (shuffled with seed 0) on ``X, y`` only; ``make_estimator(fold)`` gives a
     fresh estimator for each fold."""
-    from sklearn.model_selection import KFold
-
-    return [float(np.mean((make_estimator(i).fit(X.iloc[a], y.iloc[a]).predict(X.iloc[b]) - y.iloc[b].to_numpy(float)) ** 2))
-            for i, (a, b) in enumerate(KFold(k, shuffle=True, random_state=0).split(X))]
+    return cv_scores(make_estimator, X, y, k=k)["mse"]
 
 
 def machine() -> dict:
