@@ -5,10 +5,22 @@ Model (linear predictor ``eta``; the mean for regression, the log-odds of
 
     eta(x) = b0 + sum_j g_j(x_j) + sum_(trust a|b) h_ab(x_a, x_b)
 
-* numeric ``g_j``: piecewise linear on the feature's keypoints (those of
-  :class:`priorml.spec.schema.Schema`, thinned when rows are scarce), written
-  with *ramp* columns ``r_k(x) = clip((x - t_k) / (t_(k+1) - t_k), 0, 1)``, so
-  that coefficient ``d_k`` is the change of ``g_j`` across segment ``k``;
+* numeric ``g_j`` (``Block.basis``), on the feature's keypoints (those of
+  :class:`priorml.spec.schema.Schema`, thinned when rows are scarce):
+
+  - ``"ramp"`` (a shape, or in an interaction): piecewise linear, written with
+    *ramp* columns ``r_k(x) = clip((x - t_k) / (t_(k+1) - t_k), 0, 1)``, so that
+    coefficient ``d_k`` is the change of ``g_j`` across segment ``k``;
+  - ``"step"`` (only monotonic or unimodal declared): a staircase with *step*
+    columns ``s_k(x) = 1[x > (t_k + t_(k+1)) / 2]`` (``d_k`` the change from
+    the level of ``t_k``'s bin to that of ``t_(k+1)``'s), plus untested
+    columns: a slope within each bin, centred at the bin's mean value, so that
+    the levels stay the bin means;
+  - ``"both"`` (unconstrained): ramps and steps, on up to ``FREE_KNOTS``
+    quantiles of the data, only to adjust the other features' effects;
+
+  at the keypoints a staircase equals the piecewise-linear curve with the same
+  ``d``, so the constraint cones below read the same for every basis;
 * categorical ``g_j``: one column per category present in the data;
 * trust ``h_ab``: products of the ramps of ``a`` and ``b`` on a coarse grid (at
   most 4 x 4 keypoints, a subset of the features' keypoints); coefficient
@@ -30,6 +42,7 @@ from typing import Any
 import numpy as np
 
 ROWS_PER_COEF = 5  # the keypoints are thinned so that there are at least this many rows per coefficient
+FREE_KNOTS = 21  # keypoints of an unconstrained numeric feature (data quantiles; fewer when rows are scarce)
 TRUST_GRID = 4  # keypoints per feature in a trust term's grid
 RIDGE = {"regression": 1e-2, "classification": 5e-2}
 _JITTER = 1e-10
@@ -41,6 +54,16 @@ def ramps(x: np.ndarray, knots: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=float)[:, None]
     lo, hi = knots[:-1][None, :], knots[1:][None, :]
     return np.clip((x - lo) / (hi - lo), 0.0, 1.0)
+
+
+def steps(x: np.ndarray, knots: np.ndarray) -> np.ndarray:
+    """(n, K-1) step columns ``s_k(x) = 1[x > (t_k + t_(k+1)) / 2]``: ``steps(x) @ d`` is the staircase that is
+    constant on the bin of each keypoint (bins split halfway between neighbouring keypoints), 0 on the bin of
+    ``knots[0]``; ``d_k`` is the change from the level of ``t_k`` to that of ``t_(k+1)``. At the keypoints
+    themselves it equals :func:`ramps`."""
+    x = np.asarray(x, dtype=float)[:, None]
+    mids = (knots[:-1] + knots[1:]) / 2.0
+    return (x > mids[None, :]).astype(float)
 
 
 def subset_knots(knots: np.ndarray, k: int) -> np.ndarray:
@@ -67,6 +90,28 @@ class Block:
     pair: tuple[int, int] = (-1, -1)  # trust: encoded columns of (feature, by)
     grids: tuple[np.ndarray, np.ndarray] | None = None  # trust: coarse knots of (feature, by)
     n_unique: int = 0  # observed distinct values (numeric)
+    basis: str = "ramp"  # numeric: "ramp", "step" or "both" (see Design)
+    extra: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # numeric: untested columns
+    centres: np.ndarray | None = None  # numeric "step": mean of the training values in each bin
+    bins: np.ndarray | None = None  # numeric "step": the split points between bins
+
+    @property
+    def all_cols(self) -> np.ndarray:
+        return np.concatenate([self.cols, self.extra]).astype(int)
+
+    def columns(self, x: np.ndarray) -> np.ndarray:
+        """The block's columns (``cols`` then ``extra``) at values ``x`` of its (numeric) feature."""
+        x = np.asarray(x, dtype=float)
+        if self.basis == "ramp":
+            return ramps(x, self.knots)
+        if self.basis == "both":
+            return np.hstack([ramps(x, self.knots), steps(x, self.knots)])
+        s = steps(x, self.knots)
+        k = np.searchsorted(self.bins, x, side="left")  # bin of each value (x > split k: bin k + 1)
+        unit = (self.knots[-1] - self.knots[0]) / max(len(self.knots) - 1, 1)
+        slopes = np.zeros((len(x), len(self.knots)))
+        slopes[np.arange(len(x)), k] = (x - self.centres[k]) / unit
+        return np.hstack([s, slopes])
 
     @property
     def widths(self) -> np.ndarray:
@@ -83,6 +128,21 @@ class Design:
         self.blocks: dict[str, Block] = {}
         self.trusts: list[Block] = []
         shaped = {f.name for f in spec.features if getattr(f, "shape", None) or getattr(f, "unimodal", None)}
+        paired = {n_ for inter in spec.interactions for n_ in inter.features}
+        # Piecewise constant where only monotonicity or unimodality is declared: the least-squares levels of
+        # a staircase are bin means, and bin means of a monotone (unimodal) effect are monotone (unimodal),
+        # so a jump or a steep rise between keypoints cannot make a true constraint look violated, as the
+        # over- and undershoot of a piecewise-linear fit around a jump does.
+        stepped = {f.name for f in spec.features
+                   if (getattr(f, "monotonic", None) or getattr(f, "unimodal", None))
+                   and not getattr(f, "shape", None) and f.name not in paired}
+        # A staircase alone would leave the rise within each bin in the residuals, where a correlated feature
+        # could pick it up; so each bin also gets a slope through the bin's mean (which leaves the level of
+        # the bin at the bin mean). An unconstrained feature, never tested, gets both ramps and steps, so that
+        # it is adjusted for whether its effect is smooth or jumps.
+        free = {f.name for f, fs in zip(spec.features, schema.features) if fs.kind == "numeric" and not (
+            getattr(f, "monotonic", None) or getattr(f, "unimodal", None) or getattr(f, "shape", None))
+            and f.name not in paired}
         n_cat = 0
         for j, fs in enumerate(schema.features):
             if fs.kind == "categorical":
@@ -90,7 +150,8 @@ class Design:
         n_trust = len(spec.trusts) * (TRUST_GRID - 1) ** 2
         numeric = [j for j, fs in enumerate(schema.features) if fs.kind == "numeric"]
         budget = n / ROWS_PER_COEF - 1 - n_cat - n_trust
-        per = max(1, int(budget // max(len(numeric), 1)))  # segments per numeric feature
+        units = sum(2 if spec.features[j].name in stepped | free else 1 for j in numeric)
+        per = max(1, int(budget // max(units, 1)))  # segments per numeric feature (about twice the columns)
         p = 1
         for j, (f, fs) in enumerate(zip(spec.features, schema.features)):
             col = Xenc[:, j]
@@ -98,9 +159,20 @@ class Design:
                 kp = np.asarray(fs.keypoints, dtype=float)
                 k = per + 1 if f.name not in shaped else max(per + 1, 3)
                 knots = subset_knots(kp, k)
+                if f.name in free:  # never tested, only adjusted for: as finely as the rows allow
+                    knots = np.unique(np.quantile(col, np.linspace(0, 1, max(2, min(per + 1, FREE_KNOTS)))))
                 cols = np.arange(p, p + len(knots) - 1)
-                self.blocks[f.name] = Block(f.name, "numeric", cols, j, knots, len(kp),
-                                            n_unique=int(len(np.unique(col))))
+                blk = Block(f.name, "numeric", cols, j, knots, len(kp), n_unique=int(len(np.unique(col))))
+                if f.name in stepped and len(knots) >= 2:
+                    blk.basis, blk.bins = "step", (knots[:-1] + knots[1:]) / 2.0
+                    which = np.searchsorted(blk.bins, col, side="left")
+                    blk.centres = np.array([col[which == b].mean() if np.any(which == b) else knots[b]
+                                            for b in range(len(knots))])
+                    blk.extra = np.arange(p + len(cols), p + len(cols) + len(knots))
+                elif f.name in free and len(knots) >= 2:
+                    blk.basis, blk.extra = "both", np.arange(p + len(cols), p + 2 * len(cols))
+                self.blocks[f.name] = blk
+                p += len(blk.extra)
             else:
                 present = sorted(int(c) for c in np.unique(col))
                 labels_all = list(fs.categories) + (["(missing)"] if fs.missing_bucket else [])
@@ -137,7 +209,7 @@ class Design:
         for blk in self.blocks.values():
             col = Xenc[:, blk.feature]
             if blk.kind == "numeric":
-                B[:, blk.cols] = ramps(col, blk.knots)
+                B[:, blk.all_cols] = blk.columns(col)
             else:
                 codes = col.astype(int)
                 for c, k in zip(blk.codes, blk.cols):
@@ -168,6 +240,8 @@ class Design:
         k1 = len(blk.knots) - 1
         M = np.zeros((k1, self.n_coef))
         M[np.arange(k1), blk.cols] = 1.0
+        if blk.basis == "both":  # at the keypoints the steps add to the ramps
+            M[np.arange(k1), blk.extra] = 1.0
         for t, partner, side in self.partners(name):
             value = (at or {}).get(partner)
             if value is None:
@@ -204,8 +278,10 @@ class Design:
         grid = list(blk.knots)
         C = np.zeros((len(grid), self.n_coef))
         center = np.zeros(self.n_coef)
-        C[:, blk.cols] = ramps(blk.knots, blk.knots)
-        center[blk.cols] = self._means[blk.cols]
+        # At keypoint t_i: the curve (ramps, both) or the level of t_i's bin, its mean (step).
+        used = blk.all_cols if blk.basis == "both" else blk.cols
+        C[:, used] = blk.columns(blk.knots)[:, :len(used)]
+        center[used] = self._means[used]
         for t, partner, side in self.partners(name):
             means = self._trust_means[t.name]
             own = ramps(blk.knots, t.grids[side])
