@@ -17,7 +17,10 @@ import numpy as np
 from .errors import Problem
 
 __all__ = ["is_int", "is_real", "is_probability", "is_flag", "seed_problem", "n_jobs_problem", "flag_problem",
-           "common_problems"]
+           "common_problems", "MAX_SEED"]
+
+#: The largest seed every consumer takes (NumPy's legacy ``RandomState``, hence scikit-learn: 2**32 - 1).
+MAX_SEED = 2**32 - 1
 
 
 def is_int(value: Any, minimum: int | None = None, maximum: int | None = None) -> bool:
@@ -45,9 +48,12 @@ def is_flag(value: Any) -> bool:
 
 
 def seed_problem(random_state: Any) -> Problem | None:
-    if is_int(random_state):
+    """A seed is an integer from 0 to :data:`MAX_SEED` (NumPy's ``SeedSequence`` refuses negative ones,
+    scikit-learn's ``random_state`` larger ones)."""
+    if is_int(random_state, 0, MAX_SEED):
         return None
-    return Problem("random_state", "an integer seed", repr(random_state), "For example random_state=0.")
+    return Problem("random_state", "an integer seed from 0 to 2**32 - 1", repr(random_state),
+                   "For example random_state=0.")
 
 
 def n_jobs_problem(n_jobs: Any) -> Problem | None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -152,7 +153,9 @@ def resolve_sizes(sizes: Any, protocol: Protocol, codes: np.ndarray | None) -> t
     m = min(len(s.train) for s in protocol.splits)
     if isinstance(sizes, (int, float, np.integer, np.floating)) and not isinstance(sizes, bool):
         sizes = [sizes]
-    if not isinstance(sizes, (list, tuple, np.ndarray)) or len(sizes) == 0:
+    if _is_size_list(sizes):
+        sizes = list(sizes)  # a range, a NumPy array or a pandas Series: plain values in order
+    if not isinstance(sizes, list) or len(sizes) == 0:
         raise SpecError([Problem("sizes", "a non-empty list of training sizes (integers: rows; floats in (0, 1]: fractions)",
                                  repr(sizes), "For example sizes=(50, 100, 200, 1.0).")], title="Invalid sizes")
     problems, out, notes = [], [], []
@@ -188,6 +191,16 @@ def resolve_sizes(sizes: Any, protocol: Protocol, codes: np.ndarray | None) -> t
             continue
         kept.append((s, k))
     return kept, notes
+
+
+def _is_size_list(sizes: Any) -> bool:
+    """Any ordered one-dimensional collection: a sequence (list, tuple, range), a 1-D NumPy array or a
+    pandas Series or Index; not text, and not a mapping or a set (no order)."""
+    if isinstance(sizes, (str, bytes)):
+        return False
+    if isinstance(sizes, Sequence):
+        return True
+    return hasattr(sizes, "tolist") and hasattr(sizes, "__len__") and np.ndim(sizes) == 1
 
 
 # ---------------------------------------------------------------------- running the fits
@@ -369,7 +382,54 @@ def summarise(res: Results) -> dict[str, Any]:
     for frame, source in ((table, rows), (payoff_frame, payoff), (folds, fold_rows)):
         if "size" in frame:  # sizes as given: 50 stays an int next to 1.0
             frame["size"] = pd.Series([r["size"] for r in source], index=frame.index, dtype=object)
-    return {"table": table, "folds": folds, "predictions": predictions, "payoff": payoff_frame}
+    more = pd.DataFrame(_more_data(res, scores), columns=MORE_DATA_COLUMNS)
+    return {"table": table, "folds": folds, "predictions": predictions, "payoff": payoff_frame, "more_data": more}
+
+
+#: columns of :func:`_more_data`'s rows (``LearningCurve.more_data``)
+MORE_DATA_COLUMNS = ["model", "kind", "from_n_train", "to_n_train", "from_value", "to_value", "change", "ci_low",
+                     "ci_high", "p_value", "trend"]
+
+#: the trend of a learning curve at its largest size, from the verdict on the change of the metric
+_TREND = {"better": "still improving", "worse": "getting worse", "no clear difference": "flat within noise"}
+
+
+def _more_data(res: Results, scores: dict[tuple[int, int, int], dict[str, float]]) -> list[dict[str, Any]]:
+    """Would more data help? Per model, the change of the primary metric between the two largest training sizes.
+
+    The two sizes are fitted on the same splits (nested training rows, the same test rows), so the change is
+    paired by split: its interval is the Nadeau-Bengio corrected t interval over the per-split changes (the
+    training sets of different splits overlap, as in the model comparison), or, for pooled protocols
+    (leave-one-out), the paired bootstrap over the pooled out-of-fold rows. ``trend`` is ``still improving``
+    when the interval lies on the better side of 0, ``getting worse`` on the other, ``flat within noise``
+    when it covers 0. Empty for a single size and for :func:`compare`.
+    """
+    setup, protocol = res.setup, res.setup.protocol
+    if res.sizes[0][0] is None or len(res.sizes) < 2:
+        return []
+    a, b = len(res.sizes) - 2, len(res.sizes) - 1
+    n_splits = len(protocol.splits)
+    target, metric = setup.target, setup.metric
+    rows = []
+    for mi, (name, kind, _, _) in enumerate(setup.models):
+        if protocol.pooled:
+            tested = np.concatenate([sp.test for sp in protocol.splits])
+            pred = {si: np.concatenate([res.preds[(mi, s, si)] for s in range(n_splits)]) for si in (a, b)}
+            before = _metrics.score(setup.task, target[tested], pred[a], (metric,))[metric]
+            after = _metrics.score(setup.task, target[tested], pred[b], (metric,))[metric]
+            change, lo, hi, p = _metrics.paired_bootstrap_interval(
+                setup.task, metric, target[tested], pred[b], pred[a], setup.confidence,
+                task_seed(setup.random_state, 4, mi))
+        else:
+            va = np.asarray([scores[(mi, s, a)][metric] for s in range(n_splits)], dtype=float)
+            vb = np.asarray([scores[(mi, s, b)][metric] for s in range(n_splits)], dtype=float)
+            before, after = _nanmean(va), _nanmean(vb)
+            change, lo, hi, p = _metrics.corrected_t_interval(vb - va, protocol.test_train_ratio, setup.confidence)
+        verdict = _verdict(metric, lo, hi)
+        rows.append({"model": name, "kind": kind, "from_n_train": res.sizes[a][1], "to_n_train": res.sizes[b][1],
+                     "from_value": before, "to_value": after, "change": change, "ci_low": lo, "ci_high": hi,
+                     "p_value": p, "trend": _TREND.get(verdict, verdict)})
+    return rows
 
 
 def _nanmean(v: Any) -> float:

@@ -183,7 +183,8 @@ def _check_params(name: str, params: Any, est_cls: type, forbidden: Iterable[str
     if params is None:
         return {}
     if not isinstance(params, dict):
-        raise SpecError([Problem(name, "a dict of estimator parameters, e.g. {'epochs': 100}", type(params).__name__)])
+        raise SpecError([Problem(name, "a dict of estimator parameters, e.g. {'epochs': 100}", type(params).__name__)],
+                        title=f"Invalid {name}")
     known = sorted(est_cls().get_params())
     problems = []
     for key in params:
@@ -361,7 +362,7 @@ def build_models(spec: Any, models: Any = None, *, task: str | None = None, rand
 
     resolved = resolve(spec, task)
     if (problem := seed_problem(random_state)) is not None:
-        raise SpecError([problem])
+        raise SpecError([problem], title="Invalid arguments")
     parsed = parse_models(models)
     lp = _check_params("lattice_params", lattice_params, LatticeRegressor, ("spec", "random_state"))
     bp = _check_params("bayes_params", bayes_params, BayesianRegressor, ("spec", "random_state"))

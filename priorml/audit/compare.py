@@ -242,13 +242,29 @@ class LearningCurve:
     payoff : pandas.DataFrame
         One row per size: the best constrained model against the best
         baseline, ``diff``, ``ci_low``, ``ci_high``, ``p_value``, ``verdict``.
+    more_data : pandas.DataFrame
+        Would collecting more data help? One row per model: the change of the
+        primary metric from the second largest size to the largest
+        (``from_n_train``, ``to_n_train``, ``from_value``, ``to_value``,
+        ``change``), its interval ``ci_low``, ``ci_high`` and two-sided
+        ``p_value`` (paired by split: Nadeau-Bengio corrected t interval, or
+        the paired bootstrap for leave-one-out), and ``trend``: ``still
+        improving`` (the interval lies on the better side of 0: more data of
+        the same kind likely helps), ``flat within noise``, ``getting worse``
+        or ``no interval``. Empty when a single size was fitted.
     folds, predictions, primary_metric, protocol, task, confidence, notes
         As in :class:`Comparison`; ``folds`` has a ``size`` column.
     """
 
-    def __init__(self, *, table, payoff, folds, predictions, primary_metric, protocol, task, confidence, notes):
+    def __init__(self, *, table, payoff, folds, predictions, primary_metric, protocol, task, confidence, notes,
+                 more_data=None):
+        import pandas as pd
+
+        from ._engine import MORE_DATA_COLUMNS
+
         self.table = table
         self.payoff = payoff
+        self.more_data = more_data if more_data is not None else pd.DataFrame(columns=MORE_DATA_COLUMNS)
         self.folds = folds
         self.predictions = predictions
         self.primary_metric = primary_metric
@@ -271,9 +287,10 @@ class LearningCurve:
                          f"{_fmt(r['ci_high'], 3)}): {r['verdict']}")
         wins = [int(n) for n, v in zip(self.payoff["n_train"], self.payoff["verdict"]) if v == "better"]
         losses = [int(n) for n, v in zip(self.payoff["n_train"], self.payoff["verdict"]) if v == "worse"]
+        more = self.more_data_summary()
         if not (self.payoff["best_constrained"].notna().any() and self.payoff["best_baseline"].notna().any()):
             return ("No comparison: the models include no constrained model or no baseline "
-                    "(kinds 'constrained' and 'baseline').")
+                    "(kinds 'constrained' and 'baseline').\n" + more)
         if wins:
             head = (f"The constrained model is clearly better (the {pct} interval excludes 0) at "
                     f"n_train = {', '.join(map(str, wins))}")
@@ -281,14 +298,42 @@ class LearningCurve:
             head = ("The constrained model is not clearly better than the best baseline at any size tried")
         if losses:
             head += f"; clearly worse at n_train = {', '.join(map(str, losses))}"
-        return head + ".\n" + "\n".join(lines)
+        return head + ".\n" + "\n".join(lines) + "\n" + more
+
+    def more_data_summary(self) -> str:
+        """Would more data help? One sentence per model of interest: the best constrained model and the
+        best baseline at the largest size (every model when there is neither), from :attr:`more_data`."""
+        md = self.more_data
+        if md is None or len(md) == 0:
+            return ("More data: only one training size was fitted; fit at least two (e.g. sizes=(0.5, 1.0)) "
+                    "to see whether collecting more data would help.")
+        m = self.primary_metric
+        pct = f"{100 * self.confidence:g}%"
+        last = self.payoff.iloc[-1]
+        names = ([x for x in (last["best_constrained"], last["best_baseline"]) if isinstance(x, str)]
+                 or list(md["model"]))
+        rows = [md[md["model"] == x].iloc[0] for x in names if (md["model"] == x).any()]
+        lower = m in _metrics.LOWER_IS_BETTER
+        first = md.iloc[0]
+        out = [f"More data? Change of {m} from n_train = {first['from_n_train']} to {first['to_n_train']} "
+               f"(the two largest sizes, {pct} CI):"]
+        for r in rows:
+            said = {"still improving": ("error still falling at the largest size: more data likely helps" if lower
+                                        else "score still rising at the largest size: more data likely helps"),
+                    "flat within noise": "flat within noise at the largest size: no sign that more data would help",
+                    "getting worse": ("worse at the largest size (noise or an unstable fit): no sign that more "
+                                      "data would help")}.get(r["trend"], "no interval (too few splits)")
+            out.append(f"  {r['model']} ({r['kind']}): {_fmt(r['from_value'])} -> {_fmt(r['to_value'])}, change "
+                       f"{_fmt(r['change'], 3)} ({pct} CI {_fmt(r['ci_low'], 3)} to {_fmt(r['ci_high'], 3)}): {said}")
+        return "\n".join(out)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data: table, payoff and folds as lists of records, NaN as None."""
         return jsonable({"task": self.task, "primary_metric": self.primary_metric,
                          "lower_is_better": self.primary_metric in _metrics.LOWER_IS_BETTER,
                          "confidence": self.confidence, "protocol": self.protocol, "notes": self.notes,
-                         "summary": self.summary(), "table": self.table, "payoff": self.payoff, "folds": self.folds})
+                         "summary": self.summary(), "table": self.table, "payoff": self.payoff,
+                         "more_data": self.more_data, "folds": self.folds})
 
     def __str__(self) -> str:
         m = self.primary_metric
@@ -445,7 +490,8 @@ def learning_curve(spec: Any, X: Any, y: Any, sizes: Sequence[int | float] = (50
     spec, X, y, models, cv, n_jobs, random_state, progress, lattice_params, bayes_params, metric, confidence
         As in :func:`compare`.
     sizes : sequence of int or float
-        Training sizes: integers are rows, floats in (0, 1] fractions of the
+        Training sizes (a list, tuple, range, 1-D array or pandas Series):
+        integers are rows, floats in (0, 1] fractions of the
         smallest training part ``m`` of the protocol (so every split uses the
         same number of rows; 1.0 is ``m``). Sizes above ``m`` are clipped to it
         and sizes giving the same number of rows are fitted once (both with a
@@ -456,7 +502,9 @@ def learning_curve(spec: Any, X: Any, y: Any, sizes: Sequence[int | float] = (50
     LearningCurve
         ``.table`` (one row per size and model), ``.payoff`` and
         ``.summary()`` (where the best constrained model beats the best
-        baseline, with the paired difference and its interval).
+        baseline, with the paired difference and its interval), and
+        ``.more_data`` (whether the error is still falling between the two
+        largest sizes, i.e. whether collecting more data would help).
 
     Examples
     --------
@@ -485,4 +533,4 @@ def learning_curve(spec: Any, X: Any, y: Any, sizes: Sequence[int | float] = (50
                          predictions=out["predictions"].assign(
                              size=[resolved[i][0] for i in out["predictions"]["size_index"]]).drop(columns="size_index"),
                          primary_metric=setup.metric, protocol=setup.protocol.to_dict(), task=setup.task,
-                         confidence=setup.confidence, notes=setup.notes)
+                         confidence=setup.confidence, notes=setup.notes, more_data=out["more_data"])

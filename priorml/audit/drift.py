@@ -27,7 +27,18 @@ either answer is "no" beyond noise.
    report's verdict, which uses a Holm adjustment within the window and a
    cost test, is kept for information). Output bounds have no p-value: they
    are contradicted when observed targets fall outside them, which cannot
-   happen by chance while the targets respect the bounds.
+   happen by chance while the targets respect the bounds. Likewise a batch
+   holding a category outside a feature's declared ``categories`` is drift
+   (``"feature: categories"`` is contradicted, observed, not tested).
+
+A category that none of the previous batches held (for a feature without
+declared categories) is not evidence of drift by itself, as a rare level can
+show up by chance: it is reported in :attr:`DriftStatus.warnings`, and the
+batch is tested as usual (the refit baseline treats the level as one it was
+not fit on; the monitored model predicts it as it does). A check that cannot
+run on a batch (say, too few rows for the constraint tests) is reported there
+too, with the problem in full, and :meth:`DriftMonitor.update` issues every
+warning as a Python warning as well: nothing is skipped silently.
 
 **False-alarm control.** Batch ``k`` (``k = 1, 2, ...``) is given a level
 ``alpha_k`` shared equally by its tests (Bonferroni: each of its ``m_k``
@@ -95,8 +106,8 @@ from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
-from .._args import flag_problem, is_int, is_probability, is_real
-from ..errors import DataError, ModelFormatError, PriorMLError, Problem, SpecError
+from .._args import MAX_SEED, flag_problem, is_int, is_probability, is_real
+from ..errors import ConstraintWarning, DataError, DataWarning, ModelFormatError, PriorMLError, Problem, SpecError
 from ..spec import CategoricalFeature, Spec
 
 __all__ = ["DriftMonitor", "DriftStatus", "Batch", "split_batches", "batch_level", "MIN_ROWS"]
@@ -147,7 +158,8 @@ def batch_level(k: int, alpha: float, false_alarm: Literal["stream", "batch"] = 
 def _guarantee(alpha: float, false_alarm: str, margin: float) -> str:
     null = ("nothing drifts (on every batch the model's expected loss is at most "
             + (f"(1 + {margin:g}) x " if margin else "")
-            + "that of the baseline refit on the previous batches, and every declared constraint holds)")
+            + "that of the baseline refit on the previous batches, and every declared constraint holds, "
+            "declared categories included)")
     tests = ("Batch k is tested at level alpha_k, split equally over its tests (Bonferroni); "
              "loss test: one-sided paired t-test on per-row loss differences; constraint tests: "
              "priorml.check_assumptions p-values.")
@@ -160,7 +172,8 @@ def _guarantee(alpha: float, false_alarm: str, margin: float) -> str:
 
 # ---------------------------------------------------------------------- the status of one batch
 _HISTORY_COLUMNS = ["batch", "label", "n_rows", "model_loss", "baseline_loss", "statistic", "p_value", "level",
-                    "test_level", "n_tests", "alert", "reasons", "contradicted", "notes"]
+                    "test_level", "n_tests", "alert", "reasons", "contradicted", "warnings", "notes"]
+_JOINED = ("reasons", "contradicted", "warnings", "notes")  # lists in a status, text in the history
 
 
 @dataclass
@@ -197,12 +210,21 @@ class DriftStatus:
     baseline_rows : int
         Rows the baseline was fit on.
     contradicted : list of str
-        ``"feature: constraint"`` of each constraint contradicted at ``test_level``.
+        ``"feature: constraint"`` of each constraint contradicted at ``test_level``
+        (``"feature: categories"`` for a category outside the spec's declared ones).
     constraints : list of dict
         Every constraint checked: feature, constraint, verdict, p_value,
         evidence, contradicted.
+    warnings : list of str
+        What needs a look although no test rejected: a check that could not
+        run on this batch (``"constraint check skipped: ..."``, ``"loss test
+        skipped: ..."``, with the problem in full) and categories not seen in
+        the previous batches. :meth:`DriftMonitor.update` also issues each as
+        a Python warning (:class:`~priorml.errors.ConstraintWarning` or
+        :class:`~priorml.errors.DataWarning`).
     notes : list of str
-        Tests skipped and why.
+        Tests skipped in the ordinary course and why (no previous batch,
+        too few rows).
     """
 
     batch: int
@@ -222,6 +244,7 @@ class DriftStatus:
     contradicted: list[str] = field(default_factory=list)
     constraints: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable dict (NaN becomes ``None``)."""
@@ -231,7 +254,8 @@ class DriftStatus:
             "baseline_loss": self.baseline_loss, "statistic": self.statistic, "p_value": self.p_value,
             "level": self.level, "test_level": self.test_level, "n_tests": self.n_tests,
             "baseline_rows": self.baseline_rows, "contradicted": list(self.contradicted),
-            "constraints": [dict(c) for c in self.constraints], "notes": list(self.notes)})
+            "constraints": [dict(c) for c in self.constraints], "warnings": list(self.warnings),
+            "notes": list(self.notes)})
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "DriftStatus":
@@ -242,13 +266,15 @@ class DriftStatus:
                    p_value=_opt_float(d["p_value"]), level=float(d["level"]), test_level=_opt_float(d["test_level"]),
                    n_tests=int(d["n_tests"]), baseline_rows=int(d.get("baseline_rows", 0)),
                    contradicted=[str(c) for c in d.get("contradicted", [])],
-                   constraints=[dict(c) for c in d.get("constraints", [])], notes=[str(n) for n in d.get("notes", [])])
+                   constraints=[dict(c) for c in d.get("constraints", [])], notes=[str(n) for n in d.get("notes", [])],
+                   warnings=[str(w) for w in d.get("warnings", [])])
 
     def _history_row(self) -> dict[str, Any]:
         d = self.to_dict()
-        row = {k: d[k] for k in _HISTORY_COLUMNS if k not in ("reasons", "contradicted", "notes")}
+        row = {k: d[k] for k in _HISTORY_COLUMNS if k not in _JOINED}
         row["reasons"] = " | ".join(self.reasons)
         row["contradicted"] = ", ".join(self.contradicted)
+        row["warnings"] = " | ".join(self.warnings)
         row["notes"] = " | ".join(self.notes)
         return row
 
@@ -290,7 +316,8 @@ class DriftStatus:
         head = (f"Batch {self.batch}{f' ({self.label})' if self.label is not None else ''}, {self.n_rows} rows: "
                 f"{'ALERT' if self.alert else 'no alert'}; {self.loss}: model {self.model_loss:.4g}, baseline {base}, "
                 f"p = {p} (level {self.level:.3g} over {self.n_tests} test(s))")
-        lines = [head] + [f"  - {r}" for r in self.reasons] + [f"  (note) {n}" for n in self.notes]
+        lines = ([head] + [f"  - {r}" for r in self.reasons] + [f"  (warning) {w}" for w in self.warnings]
+                 + [f"  (note) {n}" for n in self.notes])
         return "\n".join(lines)
 
     __repr__ = __str__
@@ -477,7 +504,9 @@ class DriftMonitor:
         A fitted :class:`~priorml.LatticeRegressor`, :class:`~priorml.LatticeClassifier`,
         :class:`~priorml.BayesianRegressor` or :class:`~priorml.BayesianClassifier`
         (any fitted estimator with ``predict``, or ``predict_proba`` and
-        ``classes_`` for a binary classifier, works). It is never refit.
+        ``classes_`` for a binary classifier, works). It is never refit. A
+        model fitted on a DataFrame gets the columns it was fitted with
+        (``feature_names_in_``), in that order; they must be features of the spec.
     window : int, default=3
         Batches the baseline is refit on (the previous ones), and batches the
         constraints are checked on (the latest ones, the new batch included).
@@ -507,7 +536,9 @@ class DriftMonitor:
         model 10% worse than a flexible one).
     assumption_params : dict, optional
         Extra keyword arguments of :func:`priorml.check_assumptions`
-        (e.g. ``n_bootstrap``); must be JSON-serialisable (they are saved).
+        (``n_bootstrap``, ``cv``, ``n_jobs``, ``progress``); must be
+        JSON-serialisable (they are saved). Checked here as
+        :func:`~priorml.check_assumptions` checks them.
 
     Attributes
     ----------
@@ -527,8 +558,9 @@ class DriftMonitor:
     Raises
     ------
     SpecError
-        For an invalid parameter, an unfitted model, or a spec that does not
-        cover the model's features.
+        For an invalid parameter (``assumption_params`` included, each key
+        named), an unfitted model, or a spec that does not cover the model's
+        features.
 
     Examples
     --------
@@ -587,7 +619,8 @@ class DriftMonitor:
         """One row per batch: batch, label, n_rows, model_loss, baseline_loss,
         statistic (paired t), p_value (loss test), level (``alpha_k`` of the
         batch), test_level (per test), n_tests, alert, reasons (joined by
-        ``" | "``), contradicted (``"feature: constraint"``, comma-joined), notes.
+        ``" | "``), contradicted (``"feature: constraint"``, comma-joined),
+        warnings and notes (joined by ``" | "``).
         ``history.attrs["guarantee"]`` states the false-alarm guarantee."""
         import pandas as pd
 
@@ -629,7 +662,8 @@ class DriftMonitor:
         ------
         DataError
             When a column is missing, X and y have different lengths, a value
-            cannot be read, or a label is not one of the model's classes.
+            cannot be read, a value is missing where the spec says
+            ``missing: error``, or a label is not one of the model's classes.
             The monitor's state is unchanged, as it is when saving to
             ``state_path`` fails (the error is raised; the file keeps the
             previous state).
@@ -645,6 +679,9 @@ class DriftMonitor:
             except BaseException:  # memory and file must agree: the batch counts only once saved
                 self.statuses, self._buffer = statuses, buffer
                 raise
+        for text in status.warnings:  # never silent: a check that did not run, a category never seen
+            warnings.warn(f"DriftMonitor batch {status.batch}: {text}",
+                          ConstraintWarning if text.startswith("constraint check") else DataWarning, stacklevel=2)
         return status
 
     def run(self, X: Any, y: Any, time: Any = None, *, freq: Any = None, n_batches: int | None = None,
@@ -727,6 +764,11 @@ class DriftMonitor:
     def save(self, path: str | os.PathLike) -> Path:
         """Write the monitor's state to the JSON file ``path`` atomically (temp file + :func:`os.replace`).
 
+        A new file gets the permissions of any file created by the process
+        (``0o666`` less the umask, e.g. ``0o644``); a file replaced keeps its
+        permissions. The directory is synced after the rename where the
+        system allows it.
+
         Returns
         -------
         Path
@@ -762,8 +804,10 @@ class DriftMonitor:
         doc = {"format": FORMAT, "format_version": FORMAT_VERSION, "priorml_version": __version__,
                "checksum": _checksum(payload), "payload": payload}
         target.parent.mkdir(parents=True, exist_ok=True)
+        mode = _file_mode(target)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         try:
+            os.chmod(tmp, mode)  # mkstemp makes it 0600 whatever the umask
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(doc, fh, indent=1, allow_nan=False)
                 fh.flush()
@@ -772,6 +816,7 @@ class DriftMonitor:
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
+        _fsync_dir(target.parent)  # the rename itself survives a crash
         return target
 
     @classmethod
@@ -943,7 +988,13 @@ class DriftMonitor:
                     i = int(np.argmax(np.isinf(vals)))
                     problems.append(Problem(f"X[{f.name!r}]", "finite values", f"inf at row {index[i]!r}",
                                             "Replace infinities by NaN or a value.", f.name))
+                miss = np.isnan(vals) if vals is not None else np.zeros(n, dtype=bool)
                 out[f.name] = vals
+            if f.missing == "error" and miss.any():  # as the spec says, before the model or the baseline sees them
+                problems.append(Problem(f"X[{f.name!r}]", "no missing values (the spec says missing: error)",
+                                        f"{int(miss.sum())} missing, first at row {index[int(np.argmax(miss))]!r}",
+                                        "Drop or fill those rows before monitoring, or set the feature's 'missing' "
+                                        "key in the spec (and refit the model with it).", f.name, "missing"))
         if problems:
             raise DataError(problems)
         Xb = pd.DataFrame(out)
@@ -961,9 +1012,12 @@ class DriftMonitor:
         return Xb, np.asarray(yv, dtype=float)
 
     def _model_X(self, Xb):
+        """The batch as the model reads it: a DataFrame with the columns it was fitted with, in their order
+        (scikit-learn refuses another order), or an array in the order of its features."""
+        cols = Xb[list(self._model_features)]
         if hasattr(self.model, "feature_names_in_"):
-            return Xb
-        return Xb[list(self._model_features)].to_numpy(dtype=object if _has_categorical(self.spec_) else float)
+            return cols
+        return cols.to_numpy(dtype=object if _has_categorical(self.spec_) else float)
 
     def _predict(self, Xb) -> np.ndarray:
         """Predictions of the model: values (regression) or P(classes_[1]) (classification)."""
@@ -994,6 +1048,14 @@ class DriftMonitor:
         n = len(yb)
         loss_model = self._losses(self._predict(Xb), yb)
         notes: list[str] = []
+        warns: list[str] = []
+
+        # 0. categories the spec does not declare (drift, observed), or that the previous batches never held
+        outside, unseen = self._new_categories(Xb)
+        for name, levels, rows in unseen:
+            warns.append(f"new category: X[{name!r}] holds {levels} ({rows} rows), not seen in the previous "
+                         f"{len(self._buffer)} batch(es); the baseline refit on them treats it as a level it was not "
+                         "fit on")
 
         # 1. prequential loss test against a baseline refit on the previous batches
         base_loss = stat = pval = None
@@ -1010,11 +1072,16 @@ class DriftMonitor:
             if self.task_ == "classification" and np.unique(yw).size < 2:
                 notes.append("loss test skipped: the previous batches hold a single class, no baseline can be fit")
             else:
-                est = self._fit_baseline(Xw, yw)
-                loss_base = self._losses(self._baseline_predict(est, Xb), yb)
-                base_loss = float(np.mean(loss_base))
-                d = loss_model - (1.0 + self.margin) * loss_base
-                stat, pval = _paired_t(d)
+                try:  # levels new in this batch are declared (names only), so the baseline can score its rows
+                    est = self._fit_baseline(Xw, yw, _with_levels(self.spec_, Xw, [Xb]))
+                    loss_base = self._losses(self._baseline_predict(est, Xb), yb)
+                except SpecError as exc:  # data the baseline cannot read: the rest of the batch is still checked
+                    warns.append(f"loss test skipped: the baseline cannot be refit and scored on this data: "
+                                 f"{_full_text(exc)}")
+                else:
+                    base_loss = float(np.mean(loss_base))
+                    d = loss_model - (1.0 + self.margin) * loss_base
+                    stat, pval = _paired_t(d)
 
         # 2. constraints on the latest window (new batch included)
         constraints: list[dict[str, Any]] = []
@@ -1024,9 +1091,9 @@ class DriftMonitor:
             yc = np.concatenate([b[1] for b in self._buffer[-(self.window - 1):]] + [yb]) if self.window > 1 else yb
             guess = level / (m_tests + max(1, _count_constraints(self.spec_)))
             try:
-                constraints = self._check_constraints(Xc, yc, guess, self._seed(k))
+                constraints = self._check_constraints(Xc, yc, guess, self._seed(k), _with_levels(self.spec_, Xc, []))
             except PriorMLError as exc:
-                notes.append(f"constraint check skipped: {str(exc).splitlines()[0]}")
+                warns.append(f"constraint check skipped: {_full_text(exc)}")
             m_tests += sum(c["p_value"] is not None for c in constraints)
         test_level = level / m_tests if m_tests else None
 
@@ -1039,6 +1106,10 @@ class DriftMonitor:
                 + f"the baseline's {base_loss:.4g} (refit on the previous {len(self._buffer)} batch(es), {base_rows} rows) "
                 f"on {n} new rows: one-sided paired t = {stat:.3g}, p = {pval:.3g} <= level {test_level:.3g}")
         contradicted: list[str] = []
+        for name, levels, rows in outside:
+            contradicted.append(f"{name}: categories")
+            reasons.append(f"category outside the spec: X[{name!r}] holds {levels} ({rows} rows), not among the "
+                           f"declared categories {list(self.spec_[name].categories)} (observed, not tested)")
         rows_c = len(yc) if self.check_constraints else 0
         for c in constraints:
             if c["p_value"] is None:  # not a test: output bounds (targets outside them), or untestable on this window
@@ -1057,9 +1128,30 @@ class DriftMonitor:
         return DriftStatus(batch=k, label=label, n_rows=n, alert=bool(reasons), reasons=reasons, loss=self.loss_name,
                            model_loss=float(np.mean(loss_model)), baseline_loss=base_loss, statistic=stat, p_value=pval,
                            level=level, test_level=test_level, n_tests=m_tests, baseline_rows=base_rows,
-                           contradicted=contradicted, constraints=constraints, notes=notes)
+                           contradicted=contradicted, constraints=constraints, notes=notes, warnings=warns)
 
-    def _check_constraints(self, X, y, alpha: float, seed: int) -> list[dict[str, Any]]:
+    def _new_categories(self, Xb) -> tuple[list[tuple[str, list, int]], list[tuple[str, list, int]]]:
+        """``(feature, levels, rows)`` of the batch's categories outside the spec's declared ones, and of those
+        (of features without declared categories) that none of the previous batches held."""
+        from ..spec.features import _cat_key
+
+        outside, unseen = [], []
+        for f in self.spec_.features:
+            if not isinstance(f, CategoricalFeature):
+                continue
+            if f.categories is not None:
+                known = {_cat_key(c) for c in f.categories}
+            elif self._buffer:
+                known = {_cat_key(v) for b in self._buffer for v in _levels(b[0], f.name)}
+            else:
+                continue
+            new = {_cat_key(v): v for v in _levels(Xb, f.name) if _cat_key(v) not in known}
+            if new:
+                rows = sum(v is not None and _cat_key(v) in new for v in Xb[f.name])
+                (outside if f.categories is not None else unseen).append((f.name, _sorted_levels(new.values()), rows))
+        return outside, unseen
+
+    def _check_constraints(self, X, y, alpha: float, seed: int, spec: Spec | None = None) -> list[dict[str, Any]]:
         try:
             from .assumptions import check_assumptions
         except ImportError as exc:  # pragma: no cover - the module ships with priorml
@@ -1067,7 +1159,7 @@ class DriftMonitor:
                                "pass check_constraints=False to monitor the loss only.") from None
         params = dict(self.assumption_params or {})
         params.setdefault("progress", False)
-        report = check_assumptions(self.spec_, X, y, alpha=alpha, random_state=seed, **params)
+        report = check_assumptions(self.spec_ if spec is None else spec, X, y, alpha=alpha, random_state=seed, **params)
         out = []
         for row in report.table.to_dict("records"):
             pv = row.get("p_value")
@@ -1077,10 +1169,10 @@ class DriftMonitor:
                                   "evidence": str(row.get("evidence", "")), "contradicted": False}))
         return out
 
-    def _fit_baseline(self, X, y: np.ndarray):
+    def _fit_baseline(self, X, y: np.ndarray, spec: Spec | None = None):
         from sklearn.base import clone
 
-        est = clone(_make_baseline(self.baseline, self.spec_, self.task_, self.random_state))
+        est = clone(_make_baseline(self.baseline, self.spec_ if spec is None else spec, self.task_, self.random_state))
         yy = y.astype(int) if self.task_ == "classification" else y
         with warnings.catch_warnings(), _threads(len(y)):
             warnings.simplefilter("ignore", UserWarning)
@@ -1124,9 +1216,9 @@ def _check_params(mon: DriftMonitor) -> None:
     if (p := flag_problem(mon.check_constraints, "check_constraints")) is not None:
         problems.append(p)
     rs = mon.random_state
-    if not is_int(rs, 0):
-        problems.append(Problem("random_state", "a non-negative integer (the monitor must be reproducible to resume)",
-                                repr(rs), "For example random_state=0."))
+    if not is_int(rs, 0, MAX_SEED):
+        problems.append(Problem("random_state", "an integer from 0 to 2**32 - 1 (the monitor must be reproducible "
+                                "to resume)", repr(rs), "For example random_state=0."))
     ap = mon.assumption_params
     if ap is not None:
         try:
@@ -1141,6 +1233,7 @@ def _check_params(mon: DriftMonitor) -> None:
             if clash:
                 problems.append(Problem("assumption_params", "no 'alpha' or 'random_state' (the monitor sets them per batch)",
                                         repr(clash), "Set alpha and random_state on the DriftMonitor itself."))
+            problems += _assumption_params_problems({k: v for k, v in ap.items() if k not in clash})
     b = mon.baseline
     if b is not None and not isinstance(b, str) and not (hasattr(b, "fit") and hasattr(b, "get_params")):
         problems.append(Problem("baseline", "a model name such as 'hist_gradient_boosting', or an unfitted scikit-learn estimator",
@@ -1161,6 +1254,40 @@ def _check_params(mon: DriftMonitor) -> None:
             problems.append(Problem("model", "a fitted scikit-learn estimator", type(model).__name__))
     if problems:
         raise SpecError(problems, title="Invalid DriftMonitor arguments")
+
+
+def _assumption_params_problems(params: dict[str, Any]) -> list[Problem]:
+    """The problems :func:`priorml.check_assumptions` would raise at every batch, found now: unknown
+    arguments (with a suggestion) and bad values (its own argument checks), each named
+    ``assumption_params['key']``."""
+    import dataclasses
+    import inspect
+
+    from ..errors import did_you_mean
+
+    try:
+        from . import assumptions
+    except ImportError:  # pragma: no cover - the module ships with priorml; update() says so if it is missing
+        return []
+    signature = inspect.signature(assumptions.check_assumptions).parameters
+    known = [k for k, p in signature.items()
+             if p.kind is inspect.Parameter.KEYWORD_ONLY and k not in ("alpha", "random_state")]
+    problems = [Problem(f"assumption_params[{key!r}]", f"an argument of check_assumptions ({', '.join(known)})",
+                        repr(key), did_you_mean(key, known).strip() or "Remove it.")
+                for key in params if key not in known]
+    checker = getattr(assumptions, "_check_args", None)
+    if problems or checker is None:
+        return problems
+    values = {k: p.default for k, p in signature.items() if p.default is not inspect.Parameter.empty}
+    values.update(params)
+    try:
+        checker(**{k: values[k] for k in inspect.signature(checker).parameters})
+    except SpecError as exc:
+        return [dataclasses.replace(p, where=f"assumption_params[{p.where!r}]") if p.where in params else p
+                for p in exc.problems]
+    except (KeyError, TypeError):  # a checker of another shape: check_assumptions reports at update time
+        pass
+    return []
 
 
 def _model_task(model: Any) -> tuple[str, np.ndarray | None]:
@@ -1187,6 +1314,8 @@ def _resolve_spec(spec: Any, model: Any, task: str) -> Spec:
 
 
 def _model_features(model: Any, spec: Spec) -> tuple[str, ...]:
+    """The columns the model reads, in its order: the names it was fitted with (``feature_names_in_``),
+    else its spec's features, else the monitor's spec's."""
     mspec = getattr(model, "spec_", None)
     names = tuple(mspec.feature_names) if mspec is not None else tuple(spec.feature_names)
     missing = [n for n in names if n not in spec.feature_names]
@@ -1194,7 +1323,67 @@ def _model_features(model: Any, spec: Spec) -> tuple[str, ...]:
         raise SpecError([Problem("spec", "a spec declaring every feature the model uses",
                                  f"no feature(s) {missing} in the spec", "Pass spec=None to use the model's own spec.")],
                         title="Invalid DriftMonitor arguments")
+    fitted = getattr(model, "feature_names_in_", None)
+    if fitted is not None:
+        fitted = tuple(str(c) for c in fitted)
+        outside = [c for c in fitted if c not in spec.feature_names]
+        if outside:
+            raise SpecError([Problem("model", "a model fitted on columns that the spec declares",
+                                     f"columns {outside} in model.feature_names_in_, not in the spec "
+                                     f"{list(spec.feature_names)}",
+                                     "Declare those features in the spec, or monitor a model fitted on the spec's "
+                                     "columns.")],
+                            title="Invalid DriftMonitor arguments")
+        names = fitted
     return names
+
+
+def _levels(X: Any, name: str) -> list:
+    """The distinct categories of a canonical column (Python scalars, ``None`` for missing)."""
+    return [v for v in X[name].unique() if v is not None]
+
+
+def _sorted_levels(levels: Any) -> list:
+    from ..spec.schema import _sort_key
+
+    return sorted(levels, key=_sort_key)
+
+
+def _with_levels(spec: Spec, fit_X: Any, other_X: list) -> Spec:
+    """``spec`` with the categories of ``fit_X`` and ``other_X`` declared (names only, no target) for each
+    categorical feature where these hold a level that the spec's declared categories, or (none declared)
+    ``fit_X``, lack: a model fitted on ``fit_X`` then knows the level and treats it as one it never saw
+    (histogram gradient boosting as missing, one-hot encodings as no indicator). Features whose levels cannot
+    be declared (not strings or integers) are left as they are."""
+    from ..spec.features import _cat_key
+
+    feats, changed = [], False
+    for f in spec.features:
+        if isinstance(f, CategoricalFeature):
+            present = {_cat_key(v): v for X in [fit_X, *other_X] for v in _levels(X, f.name)}
+            known = ({_cat_key(c) for c in f.categories} if f.categories is not None
+                     else {_cat_key(v) for v in _levels(fit_X, f.name)})
+            if set(present) - known:
+                base = f.categories if f.categories is not None else [c for chain in f.order for c in chain]
+                levels = {_cat_key(c): c for c in base}
+                for v in _sorted_levels(present.values()):
+                    levels.setdefault(_cat_key(v), v)
+                if all(isinstance(c, (str, int)) and not isinstance(c, bool) for c in levels.values()):
+                    try:
+                        f = f.replace(categories=tuple(levels.values()))
+                        changed = True
+                    except SpecError:
+                        pass
+        feats.append(f)
+    return spec.replace(features=tuple(feats)) if changed else spec
+
+
+def _full_text(exc: BaseException) -> str:
+    """An error's message on one line, every problem included (history cells are one line)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    if not lines:
+        return type(exc).__name__
+    return " ".join([lines[0]] + [line[2:] if line.startswith("- ") else line for line in lines[1:]])
 
 
 def _has_categorical(spec: Spec) -> bool:
@@ -1267,6 +1456,36 @@ def _jsonable(obj: Any) -> Any:
     if isinstance(obj, float) and not math.isfinite(obj):
         return None
     return obj
+
+
+def _file_mode(target: Path) -> int:
+    """The permissions of the state file: those of the file it replaces, else ``0o666`` less the umask."""
+    import stat
+
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        pass
+    umask = os.umask(0o022)  # reading the umask means setting it: put it back at once
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Sync a directory's entries (a rename in it) to disk; a no-op where directories cannot be opened."""
+    flag = getattr(os, "O_DIRECTORY", None)
+    if flag is None:  # Windows: no directory handles
+        return
+    try:
+        fd = os.open(directory, os.O_RDONLY | flag)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _checksum(payload: Any) -> str:

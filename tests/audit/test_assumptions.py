@@ -447,6 +447,7 @@ def test_no_constraints_gives_an_empty_table():
     ({"n_bootstrap": 10}, "n_bootstrap"), ({"cv": 1}, "cv"), ({"cv": "five"}, "cv"),
     ({"random_state": None}, "random_state"), ({"n_jobs": 0}, "n_jobs"), ({"progress": "yes"}, "progress"),
     ({"cv": GroupKFold(3)}, "cv"), ({"cv": KFold(100)}, "cv"),  # needs groups; more folds than rows
+    ({"random_state": -1}, "random_state"), ({"random_state": 2 ** 32}, "random_state"),
 ])
 def test_bad_arguments(kwargs, name):
     X, y = correlated_pair(n=50)

@@ -233,6 +233,50 @@ def test_learning_curve_rows_sizes_and_summary():
     assert "mono" in str(lc)
 
 
+def test_learning_curve_says_whether_more_data_would_help():
+    """Trees that cannot split 20 rows improve a lot by 160; a line fitted to a line is flat within noise."""
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
+    rng = np.random.default_rng(4)
+    X = pd.DataFrame({"x": rng.uniform(0, 1, 200)})
+    y = 3 * X["x"].to_numpy() + rng.normal(0, 0.1, 200)
+    spec = {"features": {"x": {"monotonic": "increasing"}}}
+    trees = HistGradientBoostingRegressor(max_iter=50, random_state=0)
+    lc = priorml.learning_curve(spec, X, y, sizes=(20, 1.0), models=[("trees", "constrained", trees), "linear"])
+    md = lc.more_data.set_index("model")
+    assert list(md.index) == ["trees", "linear"]
+    assert (md["from_n_train"] == 20).all() and (md["to_n_train"] == 160).all()
+    assert md.loc["trees", "trend"] == "still improving" and md.loc["trees", "ci_high"] < 0
+    assert md.loc["linear", "trend"] == "flat within noise"
+    assert md.loc["linear", "ci_low"] < 0 < md.loc["linear", "ci_high"]
+    for name in ("trees", "linear"):  # the change is paired by split: the mean of the per-split changes
+        wide = lc.folds[lc.folds["model"] == name].pivot(index="split", columns="n_train", values="rmse")
+        assert md.loc[name, "change"] == pytest.approx((wide[160] - wide[20]).mean())
+        assert md.loc[name, "from_value"] == pytest.approx(wide[20].mean())
+    text = lc.summary()
+    assert "trees (constrained)" in text and "error still falling at the largest size: more data likely helps" in text
+    assert "linear (baseline)" in text and "flat within noise" in text
+    d = json.loads(json.dumps(lc.to_dict()))
+    assert [r["trend"] for r in d["more_data"]] == ["still improving", "flat within noise"]
+    # leave-one-out: pooled predictions, paired bootstrap interval; a single size: nothing to compare
+    X30, y30 = X.iloc[:30], y[:30]
+    loo = priorml.learning_curve(spec, X30, y30, sizes=(8, 1.0), models=["linear"])
+    assert loo.protocol["pooled"] and np.isfinite(loo.more_data[["ci_low", "ci_high"]].to_numpy(dtype=float)).all()
+    one = priorml.learning_curve(spec, X30, y30, sizes=(1.0,), models=["linear"])
+    assert one.more_data.empty and "only one training size" in one.summary()
+
+
+def test_learning_curve_sizes_from_a_range_an_array_or_a_series():
+    X, y = _regression(60)
+    for sizes in (range(10, 40, 10), pd.Series([10, 20, 30]), np.array([10, 20, 30])):
+        lc = priorml.learning_curve(REG_SPEC, X, y, sizes=sizes, models=["linear"], cv=3)
+        assert sorted(set(lc.table["n_train"])) == [10, 20, 30]
+        assert all(type(s) is int for s in lc.payoff["size"])
+    for bad in ({10, 20}, "10", {"a": 10}):
+        with pytest.raises(SpecError, match="sizes"):
+            priorml.learning_curve(REG_SPEC, X, y, sizes=bad, models=["linear"], cv=3)
+
+
 def test_nested_order_is_nested_and_stratified():
     rng = np.random.default_rng(0)
     codes = (rng.uniform(size=200) < 0.15).astype(int)
@@ -257,6 +301,7 @@ def test_nested_order_is_nested_and_stratified():
     ({"metric": "rsme"}, ["Did you mean 'rmse'"]),
     ({"lattice_params": {"epoch": 5}}, ["lattice_params['epoch']", "Did you mean 'epochs'"]),
     ({"lattice_params": {"random_state": 5}}, ["set by compare", "random_state"]),
+    ({"lattice_params": [1]}, ["Invalid lattice_params: 1 problem", "a dict of estimator parameters"]),
     ({"n_jobs": 0}, ["n_jobs"]),
     ({"confidence": 95}, ["confidence"]),
 ])
@@ -266,6 +311,19 @@ def test_bad_arguments(kwargs, words):
         priorml.compare(REG_SPEC, X, y, **kwargs)
     for w in words:
         assert w in str(err.value)
+
+
+@pytest.mark.parametrize("seed", [-1, 2**32, True, 1.0])
+def test_seeds_are_checked_before_any_fit(seed):
+    """NumPy takes seeds from 0 to 2**32 - 1: others are named, not a raw numpy traceback from deep inside."""
+    X, y = _regression(30)
+    calls = [lambda: priorml.compare(REG_SPEC, X, y, models=["linear"], cv=3, random_state=seed),
+             lambda: priorml.learning_curve(REG_SPEC, X, y, sizes=(10,), models=["linear"], cv=3, random_state=seed),
+             lambda: priorml.check_assumptions(REG_SPEC, X, y, random_state=seed),
+             lambda: build_models(REG_SPEC, ["linear"], random_state=seed)]
+    for call in calls:
+        with pytest.raises(SpecError, match=r"Invalid arguments.*\n.*random_state: expected an integer seed from 0"):
+            call()
 
 
 def test_bad_data():

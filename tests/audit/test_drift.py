@@ -324,6 +324,171 @@ def test_spec_none_uses_the_models_spec_and_custom_baselines_work(regressor, tmp
     assert DriftMonitor.load(path, regressor, baseline=Ridge()).n_batches == 2
 
 
+def test_assumption_params_are_checked_when_the_monitor_is_made(regressor, tmp_path):
+    """Bad values and misspelt keys are refused at once, named, as check_assumptions would refuse them."""
+    for params, words in [({"n_bootstrap": 5}, ["assumption_params['n_bootstrap']", "100"]),
+                          ({"cv": 1}, ["assumption_params['cv']", "folds"]),
+                          ({"n_jobs": 0}, ["assumption_params['n_jobs']"]),
+                          ({"progress": "yes"}, ["assumption_params['progress']", "True or False"]),
+                          ({"n_boot": 100}, ["assumption_params['n_boot']", "Did you mean 'n_bootstrap'"])]:
+        with pytest.raises(SpecError) as err:
+            DriftMonitor(SPEC, regressor, assumption_params=params, state_path=tmp_path / "never.json")
+        for w in words:
+            assert w in str(err.value), (params, str(err.value))
+    assert not (tmp_path / "never.json").exists()
+    DriftMonitor(SPEC, regressor, assumption_params={"n_bootstrap": 200, "cv": 3, "n_jobs": 1, "progress": False})
+
+
+def test_a_skipped_constraint_check_is_a_warning_with_the_whole_problem(regressor):
+    """Six rows cannot be cross-validated: the status says so in full, and update warns."""
+    from priorml.errors import ConstraintWarning
+
+    monitor = DriftMonitor(SPEC, regressor, window=1)
+    X, y = _regression(np.random.default_rng(13), 6)
+    with pytest.warns(ConstraintWarning, match="constraint check skipped"):
+        status = monitor.update(X, y)
+    assert status.constraints == [] and len(status.warnings) == 1
+    text = status.warnings[0]
+    assert text.startswith("constraint check skipped: Invalid data") and "6 rows" in text  # not only the title
+    assert "\n" not in text and text in monitor.history.loc[0, "warnings"]
+    assert "(warning) constraint check skipped" in str(status)
+    assert DriftStatus.from_dict(status.to_dict()).warnings == status.warnings
+
+
+def test_seeds_beyond_numpys_range_are_refused(regressor):
+    for seed in (-1, 2**32):
+        with pytest.raises(SpecError, match="random_state"):
+            DriftMonitor(SPEC, regressor, random_state=seed)
+
+
+def test_a_scikit_learn_model_fitted_with_another_column_order():
+    """Columns are given to the model in the order it was fitted with; columns the spec lacks are refused."""
+    from sklearn.linear_model import LinearRegression
+
+    X, y = _regression(np.random.default_rng(14), 300)
+    model = LinearRegression().fit(X[["c", "b", "a"]], y)
+    monitor = DriftMonitor(SPEC, model, check_constraints=False)
+    for Xb, yb in _stream(_regression, seed=15, n_batches=2, size=40):
+        status = monitor.update(Xb, yb)
+    assert status.model_loss == pytest.approx(float(np.mean((yb - model.predict(Xb[["c", "b", "a"]])) ** 2)))
+    assert status.baseline_loss is not None
+    wider = LinearRegression().fit(X.assign(d=1.0), y)
+    with pytest.raises(SpecError, match=r"model.*\['d'\].*feature_names_in_"):
+        DriftMonitor(SPEC, wider)
+
+
+def _imputing_model(X, y):
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LinearRegression
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(SimpleImputer(strategy="median"), LinearRegression()).fit(X, y)
+
+
+def test_missing_error_in_the_spec_applies_to_batches():
+    """A NaN is refused with the column named, before the user's model sees it; the state is unchanged."""
+    from sklearn.linear_model import LinearRegression
+
+    X, y = _regression(np.random.default_rng(16), 200)
+    monitor = DriftMonitor(SPEC, LinearRegression().fit(X, y), check_constraints=False)
+    Xb, yb = _regression(np.random.default_rng(17), 30)
+    bad = Xb.copy()
+    bad.loc[[4, 7], "b"] = np.nan
+    with pytest.raises(DataError, match=r"X\['b'\].*missing: error.*2 missing, first at row 4"):
+        monitor.update(bad, yb)
+    assert monitor.n_batches == 0
+    lenient = DriftMonitor({"features": {**SPEC["features"], "b": {"missing": "median", "monotonic": "decreasing"}}},
+                           _imputing_model(X, y), check_constraints=False)
+    lenient.update(bad, yb)
+    assert lenient.n_batches == 1
+
+
+CAT_SPEC = {"features": {"a": {"monotonic": "increasing"}, "g": {"type": "categorical"}}}
+
+
+def _levelled(rng: np.random.Generator, n: int, levels: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
+    X = pd.DataFrame({"a": rng.uniform(-1, 1, n), "g": rng.choice(levels, n)})
+    y = 2 * X["a"].to_numpy() + 0.5 * (X["g"] == "q").to_numpy() + rng.normal(0, 0.3, n)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def onehot_model():
+    """A pipeline that predicts unseen levels (one-hot with handle_unknown='ignore'), fitted on levels p, q."""
+    from sklearn.compose import make_column_transformer
+    from sklearn.linear_model import LinearRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    X, y = _levelled(np.random.default_rng(18), 300, ["p", "q"])
+    encode = make_column_transformer((OneHotEncoder(handle_unknown="ignore"), ["g"]), remainder="passthrough")
+    return make_pipeline(encode, LinearRegression()).fit(X, y)
+
+
+def test_a_new_category_is_reported_and_the_batch_still_monitored(onehot_model):
+    from priorml.errors import DataWarning
+
+    rng = np.random.default_rng(19)
+    monitor = DriftMonitor(CAT_SPEC, onehot_model, check_constraints=False)
+    for _ in range(2):
+        monitor.update(*_levelled(rng, 60, ["p", "q"]))
+    X, y = _levelled(rng, 60, ["p", "q", "r"])
+    with pytest.warns(DataWarning, match=r"new category: X\['g'\] holds \['r'\]"):
+        status = monitor.update(X, y)
+    assert status.baseline_loss is not None and status.p_value is not None  # the loss test still ran
+    assert any("new category" in w and f"({int((X['g'] == 'r').sum())} rows)" in w for w in status.warnings)
+    assert "new category" in monitor.history.loc[2, "warnings"]
+    status = monitor.update(*_levelled(rng, 60, ["p", "q", "r"]))  # seen in the previous batch: not new any more
+    assert not any("new category" in w for w in status.warnings)
+
+
+def test_a_category_outside_the_declared_ones_is_drift(onehot_model):
+    """Declared categories are part of the spec: a batch outside them raises an alert, and the constraints
+    are still checked on the window."""
+    spec = {"features": {"a": {"monotonic": "increasing"}, "g": {"type": "categorical", "categories": ["p", "q"]}}}
+    rng = np.random.default_rng(20)
+    monitor = DriftMonitor(spec, onehot_model, assumption_params={"n_bootstrap": 100, "cv": 3})
+    first = monitor.update(*_levelled(rng, 60, ["p", "q"]))
+    assert not first.alert
+    status = monitor.update(*_levelled(rng, 60, ["p", "q", "r"]))
+    assert status.alert and "g: categories" in status.contradicted
+    assert any("category outside the spec" in r and "['r']" in r for r in status.reasons)
+    assert status.baseline_loss is not None
+    assert [c["feature"] for c in status.constraints] == ["a"]  # the monotone constraint was still tested
+
+
+def test_state_file_permissions_follow_the_umask_and_the_directory_is_synced(regressor, tmp_path, monkeypatch):
+    import os
+    import stat
+
+    monitor = DriftMonitor(SPEC, regressor, check_constraints=False)
+    monitor.update(*_regression(np.random.default_rng(21), 20))
+    mode = lambda p: stat.S_IMODE(os.stat(p).st_mode)  # noqa: E731
+    old = os.umask(0o022)
+    try:
+        path = monitor.save(tmp_path / "a.json")
+        assert os.name != "posix" or mode(path) == 0o644  # readable by a dashboard running as another user
+        os.umask(0o077)
+        assert os.name != "posix" or mode(monitor.save(tmp_path / "b.json")) == 0o600
+        os.chmod(path, 0o640)
+        monitor.save(path)  # a file replaced keeps its permissions
+        assert os.name != "posix" or mode(path) == 0o640
+    finally:
+        os.umask(old)
+    if not hasattr(os, "O_DIRECTORY"):
+        return
+    synced = []
+    real = os.fsync
+
+    def fsync(fd):
+        synced.append(stat.S_ISDIR(os.fstat(fd).st_mode))
+        return real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monitor.save(tmp_path / "d.json")
+    assert synced == [False, True]  # the file, then its directory after the rename
+
+
 # ---------------------------------------------------------------------- batches from a time column
 def test_split_batches_by_value_period_bin_and_count():
     rng = np.random.default_rng(12)

@@ -31,7 +31,8 @@ def test_is_real_and_is_flag():
 
 def test_common_problems_name_each_bad_argument():
     assert common_problems(0, None, True) == []
-    assert common_problems(-1, -1, False) == []
+    assert common_problems(0, -1, False) == []
+    assert [p.where for p in common_problems(-1, -1, False)] == ["random_state"]  # seeds are 0 .. 2**32 - 1
     found = common_problems(True, 0, "yes")
     assert [p.where for p in found] == ["random_state", "n_jobs", "progress"]
     assert "'yes'" in found[2].received
