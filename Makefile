@@ -23,8 +23,8 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 demo: $(VENV)/.installed
 	$(PY) -m priorml.demo
 
-## make test: create .venv if needed, install with dev extras, run the suite (about 15 minutes on
-## 2 cores; tests marked slow are left out: run them with `make test-all`)
+## make test: create .venv if needed, install with dev extras, run every test not marked slow (about
+## 15 minutes on 2 cores; GridSearchCV over lattice models included); `make test-all` adds the slow ones
 test: $(VENV)/.installed-dev chromium
 	$(PY) -m pytest -q -m "not slow"
 
@@ -42,7 +42,8 @@ chromium:
 	    else echo "note: no root/sudo for apt; the browser test will skip"; fi; \
 	  else echo "note: no apt-get; the browser test will skip"; fi; }
 
-## everything, including the slow tests (Bayesian sklearn checks, long property runs)
+## everything: `make test` plus the tests marked slow (scikit-learn's estimator checks on the Bayesian
+## estimators, NUTS and longer random-spec property runs, Bayesian report/drift/compare, a Dask cluster)
 test-all: $(VENV)/.installed-dev
 	$(PY) -m pytest -q
 

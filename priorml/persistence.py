@@ -5,7 +5,8 @@ Format (``format_version`` 1)::
     MODEL_DIR/
       priorml.json   metadata: format name and version, estimator class, its
                      parameters, fitted attributes, schema (keypoints,
-                     categories, target scaling), backend state, and the
+                     categories, target scaling), backend state, the spec the
+                     model was trained with (``spec``, as plain data), and the
                      versions of Python, priorml and the frameworks used
       spec.yaml      the resolved spec, human readable
       arrays.npz     numeric state (layer weights or posterior draws)
@@ -13,6 +14,26 @@ Format (``format_version`` 1)::
 Nothing is pickled, so a saved model can be read without executing code.
 Writing goes to a temporary directory renamed into place, so a crash never
 leaves half a model.
+
+Values that JSON has no type for are stored as tagged plain data:
+
+* a ``random_state`` given as a ``numpy.random.RandomState`` is stored as its
+  generator state ``{"numpy.random.RandomState": {"keys": [...], "pos": ...,
+  "has_gauss": ..., "cached_gaussian": ...}}`` and rebuilt as an equal
+  RandomState (as pickle would);
+* ``classes_`` of dtype datetime64 are stored as ISO 8601 strings, timedelta64
+  as integer counts of their unit, each with ``classes_dtype``; object-dtype
+  classes come back with dtype object.
+
+Any other value without a JSON form makes ``save`` raise a ModelFormatError
+naming the parameter or attribute.
+
+``load`` checks ``spec.yaml`` against the trained spec in ``priorml.json``
+and against the saved schema (feature names, kinds and order), and the
+metadata against the estimator (its model type, its parameters through the
+estimator's own validation, ``n_features_in_``); a mismatch raises a
+ModelFormatError naming the difference. Directories written before the
+``spec`` key existed are checked against the schema only.
 """
 
 from __future__ import annotations
@@ -56,14 +77,96 @@ def _versions() -> dict[str, str]:
     return out
 
 
+#: the tag of a RandomState stored in the parameters
+RANDOM_STATE_TAG = "numpy.random.RandomState"
+
+
+class _NoJSON(TypeError):
+    """A value without a JSON form."""
+
+
 def _json_value(v: Any) -> Any:
-    if isinstance(v, np.generic):
+    """``v`` as JSON data; raises ``_NoJSON`` for a value that has no JSON form."""
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return v
+    if isinstance(v, np.generic) and v.dtype.kind in "biufU":
         return v.item()
-    if isinstance(v, np.ndarray):
+    if isinstance(v, np.ndarray) and v.dtype.kind in "biufU":
         return v.tolist()
     if isinstance(v, Path):
         return str(v)
+    if isinstance(v, (list, tuple)):
+        return [_json_value(x) for x in v]
+    if isinstance(v, dict) and all(isinstance(k, str) for k in v):
+        return {k: _json_value(x) for k, x in v.items()}
+    if isinstance(v, np.random.RandomState):
+        _, keys, pos, has_gauss, cached = v.get_state(legacy=True)
+        return {RANDOM_STATE_TAG: {"keys": keys.tolist(), "pos": int(pos), "has_gauss": int(has_gauss),
+                                   "cached_gaussian": float(cached)}}
+    raise _NoJSON(f"a {type(v).__module__}.{type(v).__qualname__}")
+
+
+def _param_value(v: Any) -> Any:
+    """A saved parameter as the estimator takes it (a tagged RandomState rebuilt)."""
+    if isinstance(v, dict) and set(v) == {RANDOM_STATE_TAG}:
+        st = v[RANDOM_STATE_TAG]
+        rs = np.random.RandomState()
+        rs.set_state(("MT19937", np.asarray(st["keys"], dtype=np.uint32), int(st["pos"]), int(st["has_gauss"]),
+                      float(st["cached_gaussian"])))
+        return rs
     return v
+
+
+def _refuse(name: str, what: str, received: str, fix: str) -> NoReturn:
+    raise ModelFormatError(f"Cannot save the model: {what} {name}: expected a value with a JSON form "
+                           f"(numbers, text, lists, None, a numpy RandomState); got {received}. {fix}")
+
+
+def _classes_json(classes: np.ndarray) -> tuple[list, str]:
+    """``classes_`` as JSON data and the dtype to rebuild it with."""
+    kind = classes.dtype.kind
+    if kind == "M":  # datetime64: ISO 8601 text in the array's own unit
+        return np.datetime_as_string(classes).tolist(), classes.dtype.str
+    if kind == "m":  # timedelta64: integer counts of its unit
+        return classes.astype(np.int64).tolist(), classes.dtype.str
+    try:
+        values = [_json_value(c.item() if isinstance(c, np.generic) else c) for c in classes.tolist()]
+    except _NoJSON as exc:
+        _refuse("classes_", "the fitted attribute", str(exc),
+                "Encode the labels as text or numbers (e.g. y.astype(str)) and fit again.")
+    return values, classes.dtype.str if kind != "O" else "object"
+
+
+def _classes_from_json(values: list, dtype: str) -> np.ndarray:
+    if dtype == "object":
+        out = np.empty(len(values), dtype=object)
+        out[:] = values
+        return out
+    dt = np.dtype(dtype)
+    if dt.kind == "m":
+        return np.asarray(values, dtype=np.int64).astype(dt)
+    return np.asarray(values, dtype=dt)
+
+
+def _differences(saved: Any, found: Any, where: str = "") -> list[str]:
+    """Where two plain-data specs differ, as readable lines (the first few)."""
+    out: list[str] = []
+    if isinstance(saved, dict) and isinstance(found, dict):
+        for k in saved:
+            if k not in found:
+                out.append(f"{where}{k}: in the trained spec, missing from spec.yaml")
+        for k in found:
+            if k not in saved:
+                out.append(f"{where}{k}: in spec.yaml, not in the trained spec")
+        for k in saved:
+            if k in found:
+                out += _differences(saved[k], found[k], f"{where}{k}.")
+        if not out and list(saved) != list(found) and where == "features.":
+            out.append(f"features: in the order {list(found)} in spec.yaml, {list(saved)} in the trained spec")
+        return out
+    if saved != found:
+        out.append(f"{where.rstrip('.') or 'spec'}: {found!r} in spec.yaml, {saved!r} in the trained spec")
+    return out
 
 
 def _corrupted(meta_path: Path, key: str, expected: str, received: str) -> NoReturn:
@@ -90,13 +193,19 @@ def save(estimator: Any, path: str | os.PathLike) -> Path:
     if name not in ESTIMATORS:
         raise ModelFormatError(f"Cannot save a {name}: only priorml estimators ({', '.join(ESTIMATORS)}) can be saved.")
     meta_state, arrays = estimator._get_saved_state()
-    params = {k: _json_value(v) for k, v in estimator.get_params(deep=False).items() if k != "spec"}
+    params = {}
+    for key, value in estimator.get_params(deep=False).items():
+        if key == "spec":
+            continue
+        try:
+            params[key] = _json_value(value)
+        except _NoJSON as exc:
+            _refuse(repr(key), "the parameter", str(exc), f"Set {key} to a plain value (set_params) and save again.")
     fitted: dict[str, Any] = {"n_features_in_": int(estimator.n_features_in_)}
     if hasattr(estimator, "feature_names_in_"):
         fitted["feature_names_in_"] = [str(c) for c in estimator.feature_names_in_]
     if hasattr(estimator, "classes_"):
-        fitted["classes_"] = estimator.classes_.tolist()
-        fitted["classes_dtype"] = estimator.classes_.dtype.str if estimator.classes_.dtype.kind != "O" else "object"
+        fitted["classes_"], fitted["classes_dtype"] = _classes_json(np.asarray(estimator.classes_))
     meta = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -105,6 +214,7 @@ def save(estimator: Any, path: str | os.PathLike) -> Path:
         "fitted": fitted,
         "schema": estimator.schema_.to_dict(),
         "state": meta_state,
+        "spec": estimator.spec_.to_dict(),
         "versions": _versions(),
     }
     target = Path(path)
@@ -114,7 +224,11 @@ def save(estimator: Any, path: str | os.PathLike) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        (tmp / META).write_text(json.dumps(meta, indent=2, default=_json_value))
+        try:
+            text = json.dumps(meta, indent=2, default=_json_value)
+        except _NoJSON as exc:
+            _refuse("in the backend state", "a value", str(exc), "This is a priorml bug: please report it.")
+        (tmp / META).write_text(text)
         estimator.spec_.to_yaml(tmp / "spec.yaml")
         np.savez(tmp / "arrays.npz", **arrays)
         if target.exists():
@@ -128,6 +242,33 @@ def save(estimator: Any, path: str | os.PathLike) -> Path:
     return target
 
 
+def _check_spec_matches(root: Path, spec: Any, schema: Any, meta: dict[str, Any]) -> None:
+    """spec.yaml must be the spec the model was trained with: the same features (names, kinds,
+    order) as the saved schema and, when ``priorml.json`` holds the trained spec, the same spec."""
+    fix = ("spec.yaml was edited or replaced: restore it (priorml.json holds the trained spec under 'spec'), "
+           "or fit the model again with the new spec.")
+    saved = [(fs.name, fs.kind) for fs in schema.features]
+    found = [(f.name, f.kind) for f in spec.features]
+    if saved != found:
+        lines = []
+        for i in range(max(len(saved), len(found))):
+            a = saved[i] if i < len(saved) else None
+            b = found[i] if i < len(found) else None
+            if a != b:
+                lines.append(f"feature {i + 1}: " + (f"{b[1]} {b[0]!r}" if b else "none") + " in spec.yaml, "
+                             + (f"{a[1]} {a[0]!r}" if a else "none") + " in the trained model")
+        raise ModelFormatError(f"{root} is corrupted: spec.yaml does not match the model's features: "
+                               + "; ".join(lines[:5]) + f". {fix}")
+    trained = meta.get("spec")
+    if trained is None:  # saved before priorml.json held the spec: the schema check above is all there is
+        return
+    found_dict = json.loads(json.dumps(spec.to_dict()))
+    diff = _differences(trained, found_dict) if isinstance(trained, dict) else ["spec: not a mapping in priorml.json"]
+    if diff:
+        raise ModelFormatError(f"{root} is corrupted: spec.yaml differs from the spec the model was trained with: "
+                               + "; ".join(diff[:5]) + f". {fix}")
+
+
 def load(path: str | os.PathLike):
     """Load an estimator saved with ``estimator.save(path)``.
 
@@ -135,7 +276,9 @@ def load(path: str | os.PathLike):
     ------
     ModelFormatError
         When the directory is missing, is not a priorml model, is of a newer
-        format, or is corrupted (unreadable metadata, spec or arrays).
+        format, or is corrupted (unreadable metadata, spec or arrays; a
+        spec.yaml that differs from the spec the model was trained with;
+        metadata the estimator would refuse), naming the difference.
 
     Examples
     --------
@@ -191,17 +334,27 @@ def load(path: str | os.PathLike):
             arrays = {k: z[k] for k in z.files}
     except Exception as exc:  # any failure here means a damaged directory
         raise ModelFormatError(f"{root} is corrupted: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
-    est = cls(spec=spec, **params)
+    _check_spec_matches(root, spec, schema, meta)
+    if n_in != len(schema.features):
+        _corrupted(meta_path, "'fitted.n_features_in_'",
+                   f"{len(schema.features)}, the number of features in the saved schema", repr(n_in))
+    try:
+        est = cls(spec=spec, **{k: _param_value(v) for k, v in params.items()})
+        est._validate_params()  # the estimator's own parameter constraints (scikit-learn)
+    except (KeyError, TypeError, ValueError) as exc:
+        _corrupted(meta_path, "'params'", f"parameters that {name} accepts", str(exc).splitlines()[0])
     est.n_features_in_ = n_in
     try:
         if "feature_names_in_" in fitted:
             est.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
         if "classes_" in fitted:
-            dtype = None if fitted["classes_dtype"] == "object" else np.dtype(fitted["classes_dtype"])
-            est.classes_ = np.asarray(fitted["classes_"], dtype=dtype)
+            est.classes_ = _classes_from_json(fitted["classes_"], fitted["classes_dtype"])
     except (KeyError, TypeError, ValueError) as exc:
         _corrupted(meta_path, "'fitted'", "feature_names_in_ as a list of names, and classes_ with its classes_dtype",
                    f"{type(exc).__name__}: {exc}")
+    if "feature_names_in_" in fitted and est.feature_names_in_.tolist() != list(spec.feature_names):
+        _corrupted(meta_path, "'fitted.feature_names_in_'", f"the spec's features {list(spec.feature_names)}",
+                   repr(est.feature_names_in_.tolist()))
     est.spec_ = spec
     est.schema_ = schema
     try:

@@ -277,7 +277,7 @@ def certify(model: Any, X: Any, *, n_rows: int | None = None, random_state: int 
             sweep: np.ndarray | None) -> None:
         viol = np.atleast_1d(np.asarray(viol, dtype=float))
         enf, how = enforce(kind, key) if enforce else ("unknown", "")
-        worst = float(max(np.max(viol), 0.0))
+        worst = float(max(np.max(viol), 0.0)) + 0.0  # + 0.0: a max violation of -0.0 prints as 0
         share = float(np.mean(viol <= tol)) if bayes else None
         effect = None if sweep is None else _mean_range(sweep)
         cert.rows.append(CertificateRow(kind, feats, statement, enf, how, domain + per, int(probes) * n_fun, worst,

@@ -81,10 +81,24 @@ def check_fit_input(est, X: Any, y: Any, task: str) -> tuple[Spec, np.ndarray]:
         # DataFrame columns are matched by name (any order, extra columns ignored): record the columns read.
         est.feature_names_in_ = np.asarray(spec.feature_names, dtype=object)
         est.n_features_in_ = len(spec.feature_names)
-    yv = check_target(y, task, n)
+    try:
+        yv = check_target(y, task, n)
+    except DataError as exc:  # with the problems of X, so that one round of fixes clears them all
+        raise DataError(exc.problems + _x_problems(spec, X)) from None
     if task == "regression" and spec.output is not None:
         _warn_if_outside_bounds(spec, yv)
     return spec, yv
+
+
+def _x_problems(spec: Spec, X: Any) -> list[Problem]:
+    """The data problems of X against the spec (those ``Schema.fit`` reports), without fitting a model."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # only the problems are wanted here; fit warns when it gets that far
+            Schema.fit(spec, X)
+    except DataError as exc:
+        return list(exc.problems)
+    return []
 
 
 def _warn_if_outside_bounds(spec: Spec, y: np.ndarray) -> None:
@@ -188,6 +202,11 @@ def check_sample_weight(sample_weight: Any, n: int) -> np.ndarray | None:
 
 def fit_schema(spec: Spec, X: Any, y: np.ndarray) -> tuple[Schema, np.ndarray]:
     schema = Schema.fit(spec, X, y)
+    if not _is_frame(X) and spec.feature_names == tuple(_column_names(X)) and spec == Spec.unconstrained(
+            spec.feature_names, task=spec.task):
+        # Fitted without a spec on an array: the names x0, x1, ... are ours, so a DataFrame given to
+        # predict is read by position, as scikit-learn does (its feature-name check warns).
+        schema.extra["columns"] = "position"
     return schema, schema.transform(spec, X)
 
 

@@ -85,7 +85,7 @@ class _LatticeBase(SpecEstimator):
         if self._task == "regression":
             y_model = schema.scale_y(yv)
         sw = check_sample_weight(sample_weight, Xenc.shape[0])
-        model_type = self.model if self.model != "auto" else backend.choose_model_type(spec, Xenc.shape[0])
+        model_type = self.model if self.model != "auto" else backend.choose_model_type(spec, Xenc.shape[0], self.lattice_size)
         backend.verify_spec(spec, model_type, self.lattice_size)
         seed = int_seed(self.random_state)
         plan = backend.plan_model(spec, schema, y_model, model_type=model_type, lattice_size=self.lattice_size,
@@ -167,8 +167,12 @@ class _LatticeBase(SpecEstimator):
         return meta, {f"w{i}": w for i, w in enumerate(prog.weights)}
 
     def _set_saved_state(self, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
-        from ..backends.lattice import LatticeProgram, Plan
+        from ..backends.lattice import MODEL_TYPES, LatticeProgram, Plan
 
+        for key in ("model_type", "plan.model_type"):
+            value = meta["model_type"] if key == "model_type" else meta["plan"]["model_type"]
+            if value not in MODEL_TYPES:
+                raise ValueError(f"key state.{key}: expected one of {', '.join(map(repr, MODEL_TYPES))}; got {value!r}")
         weights = [arrays[f"w{i}"] for i in range(meta["n_weights"])]
         self.program_ = LatticeProgram(self.spec_, self.schema_, Plan.from_dict(meta["plan"]), weights,
                                        meta.get("history", {}), meta["best_epoch"], meta["learning_rate"])

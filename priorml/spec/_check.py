@@ -34,7 +34,7 @@ class Checker:
             return fn(value)
         except _Invalid as exc:
             hint = did_you_mean(value, _spellings(exc.expected)) if isinstance(value, str) else ""
-            self.add(key, exc.expected, value, (hint.strip() + " " + fix).strip())
+            self.add(key, exc.expected, value, (hint.strip() + " " + (fix or exc.fix)).strip())
             return default
 
     def unknown_keys(self, given: Iterable[str], allowed: Iterable[str], what: str,

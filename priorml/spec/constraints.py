@@ -52,6 +52,8 @@ class Trust:
     direction: int = 1
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "feature", _canon.feature_name(self.feature))
+        object.__setattr__(self, "by", _canon.feature_name(self.by))
         chk = Checker(f"interactions[trust {self.feature} by {self.by}]", self.feature)
         object.__setattr__(self, "kind", chk.canon("trust", self.kind, lambda v: _canon.choice(v, ("edgeworth", "trapezoid"), allow_none=False), default="edgeworth"))
         object.__setattr__(self, "direction", chk.canon("direction", self.direction, _canon.direction, default=1))
@@ -82,6 +84,8 @@ class Dominance:
     kind: Literal["monotonic", "range"] = "monotonic"
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "feature", _canon.feature_name(self.feature))
+        object.__setattr__(self, "over", _canon.feature_name(self.over))
         chk = Checker(f"interactions[dominance {self.feature} over {self.over}]", self.feature)
         object.__setattr__(self, "kind", chk.canon("dominance", self.kind, lambda v: _canon.choice(v, ("monotonic", "range"), allow_none=False), default="monotonic"))
         _check_pair(chk, self.feature, self.over, "over")
@@ -101,7 +105,7 @@ Interaction = Union[Trust, Dominance]
 def _check_pair(chk: Checker, a: Any, b: Any, key: str) -> None:
     for k, v in (("feature", a), (key, b)):
         if not isinstance(v, str) or not v:
-            chk.add(k, "a feature name", v)
+            chk.add(k, "a feature name", v, "Name a feature declared under features, as text.")
     if a == b:
         chk.add(key, "a feature different from 'feature'", b, "An interaction relates two different features.")
 
@@ -116,8 +120,12 @@ def interaction_from_dict(i: int, raw: Any) -> Interaction:
 
     chk = Checker(f"interactions[{i}]")
     if not isinstance(raw, dict) or ("trust" in raw) == ("dominance" in raw):
+        both = isinstance(raw, dict) and "trust" in raw
         chk.add(None, "a mapping with exactly one of 'trust' or 'dominance', e.g. "
-                "{trust: edgeworth, feature: a, by: b, direction: positive}", raw)
+                "{trust: edgeworth, feature: a, by: b, direction: positive}", raw,
+                "Split it into two entries of the interactions list, one per constraint." if both else
+                "Start the entry with trust: edgeworth (or trapezoid) or dominance: monotonic (or range), "
+                "then name the features.")
         raise SpecError(chk.problems)
     keys = _TRUST_KEYS if "trust" in raw else _DOMINANCE_KEYS
     chk.unknown_keys(raw, keys, "a trust interaction" if "trust" in raw else "a dominance interaction")

@@ -21,6 +21,7 @@ DEFAULT_KEYPOINTS = 10
 
 
 def _as_tuple(value: Any) -> tuple | None:
+    value = _canon.plain_seq(value)  # a NumPy array or pandas Index of categories; NumPy scalars as Python ones
     if value is None:
         return None
     if isinstance(value, (list, tuple)):
@@ -70,15 +71,16 @@ class NumericFeature:
     kind = "numeric"
 
     def __post_init__(self) -> None:
+        set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731 (frozen dataclass)
+        set_("name", _canon.plain(self.name))
         chk = Checker(f"features.{self.name}", self.name)
         _check_name(chk, self.name)
-        set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731 (frozen dataclass)
         set_("monotonic", chk.canon("monotonic", self.monotonic, _canon.monotonic, default=0))
         set_("shape", chk.canon("shape", self.shape, lambda v: _canon.choice(v, ("convex", "concave"))))
         set_("unimodal", chk.canon("unimodal", self.unimodal, lambda v: _canon.choice(v, ("peak", "valley"))))
         set_("keypoints", _check_keypoints(chk, self.keypoints))
         set_("missing", _check_missing(chk, self.missing, MISSING_NUMERIC))
-        set_("clip", _check_range(chk, "clip", self.clip))
+        set_("clip", _check_range(chk, "clip", self.clip, "Write clip: [low, high], e.g. [0, 100]."))
         if self.monotonic and self.unimodal:
             chk.add(
                 "unimodal",
@@ -161,11 +163,13 @@ class CategoricalFeature:
     kind = "categorical"
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "name", _canon.plain(self.name))
         chk = Checker(f"features.{self.name}", self.name)
         _check_name(chk, self.name)
         cats = _as_tuple(self.categories)
         if cats is not None and not isinstance(cats, tuple):
-            chk.add("categories", "a list of categories", cats)
+            chk.add("categories", "a list of categories", cats,
+                    "Write the categories as a list, e.g. categories: [low, mid, high].")
             cats = None
         if cats is not None:
             if len(cats) < 2:
@@ -174,7 +178,9 @@ class CategoricalFeature:
             seen, dups = set(), []
             for c in cats:
                 if not isinstance(c, (str, int)) or isinstance(c, bool):
-                    chk.add("categories", "categories that are strings or integers", c)
+                    chk.add("categories", "categories that are strings or integers", c,
+                            "Write each category as text or as an integer; quote numbers with a fraction "
+                            "(e.g. '1.5') so that they are read as text.")
                 key = _cat_key(c)
                 if key in seen:
                     dups.append(c)
@@ -230,12 +236,16 @@ def _cat_key(value: Any) -> str:
 
 def _check_name(chk: Checker, name: Any) -> None:
     if not isinstance(name, str) or not name:
-        chk.add("name", "a non-empty string", name)
+        chk.add("name", "a non-empty string", name, "Name the feature by its column name, as text.")
+
+
+KEYPOINTS_FIX = "Write a count such as keypoints: 10, or an increasing list of numbers such as [0, 5, 10]."
 
 
 def _check_keypoints(chk: Checker, kp: Any) -> Any:
+    kp = _canon.plain_seq(kp)
     if isinstance(kp, bool):
-        chk.add("keypoints", "an integer >= 2 or an increasing list of at least 2 numbers", kp)
+        chk.add("keypoints", "an integer >= 2 or an increasing list of at least 2 numbers", kp, KEYPOINTS_FIX)
         return DEFAULT_KEYPOINTS
     if isinstance(kp, int) or (isinstance(kp, float) and float(kp).is_integer()):
         if int(kp) < 2:
@@ -247,20 +257,24 @@ def _check_keypoints(chk: Checker, kp: Any) -> Any:
         try:
             vals = tuple(_canon.number(v) for v in kp)
         except _canon._Invalid:
-            chk.add("keypoints", "a list of finite numbers", list(kp))
+            chk.add("keypoints", "a list of finite numbers", list(kp),
+                    "Write every keypoint as a number, e.g. [0, 5, 10].")
             return DEFAULT_KEYPOINTS
         if len(vals) < 2:
-            chk.add("keypoints", "at least 2 keypoints", list(kp))
+            chk.add("keypoints", "at least 2 keypoints", list(kp),
+                    "List at least 2 increasing numbers (the two ends of the range), or give a count such as "
+                    "keypoints: 10.")
             return DEFAULT_KEYPOINTS
         if any(b <= a for a, b in zip(vals[:-1], vals[1:])):
             chk.add("keypoints", "a strictly increasing list", list(kp), "Sort the keypoints and remove duplicates.")
             return DEFAULT_KEYPOINTS
         return vals
-    chk.add("keypoints", "an integer >= 2 or an increasing list of at least 2 numbers", kp)
+    chk.add("keypoints", "an integer >= 2 or an increasing list of at least 2 numbers", kp, KEYPOINTS_FIX)
     return DEFAULT_KEYPOINTS
 
 
 def _check_missing(chk: Checker, value: Any, options: tuple[str, ...], numbers: bool = True) -> Any:
+    value = _canon.plain(value)
     if isinstance(value, str) and value.strip().lower() in options:
         return value.strip().lower()
     if numbers and not isinstance(value, (str, bool)):
@@ -271,20 +285,26 @@ def _check_missing(chk: Checker, value: Any, options: tuple[str, ...], numbers: 
     spelled = ", ".join(repr(o) for o in options) + (" or a number to impute" if numbers else "")
     from ..errors import did_you_mean
 
-    chk.add("missing", f"one of {spelled}", value, did_you_mean(value, options).strip())
+    alts = [o for o in options if o != "error"] + (["a number"] if numbers else [])
+    fix = (f"Write missing: {', '.join(alts[:-1])} or {alts[-1]}" if len(alts) > 1 else f"Write missing: {alts[0]}")
+    fix += ", or remove the key to refuse missing values."
+    if not numbers and isinstance(value, str) and value.strip().lower() in MISSING_NUMERIC:
+        fix += " A categorical feature has no median or mean: 'mode' imputes its most frequent category."
+    chk.add("missing", f"one of {spelled}", value, (did_you_mean(value, options).strip() + " " + fix).strip())
     return "error"
 
 
-def _check_range(chk: Checker, key: str, value: Any) -> tuple[float, float] | None:
+def _check_range(chk: Checker, key: str, value: Any, fix: str) -> tuple[float, float] | None:
+    value = _canon.plain_seq(value)
     if value is None:
         return None
     if not isinstance(value, (list, tuple)) or len(value) != 2:
-        chk.add(key, "a pair [low, high]", value)
+        chk.add(key, "a pair [low, high]", value, fix)
         return None
     try:
         lo, hi = (_canon.number(v) for v in value)
     except _canon._Invalid:
-        chk.add(key, "a pair of finite numbers [low, high]", list(value))
+        chk.add(key, "a pair of finite numbers [low, high]", list(value), fix)
         return None
     if lo >= hi:
         chk.add(key, "low < high", list(value), "Swap the two numbers.")
@@ -292,11 +312,15 @@ def _check_range(chk: Checker, key: str, value: Any) -> tuple[float, float] | No
     return (lo, hi)
 
 
+ORDER_FIX = "Write one chain such as order: [low, mid, high], or a list of pairs such as [[a, b], [a, c]]."
+
+
 def _check_order(chk: Checker, order: Any, cats: tuple | None) -> tuple[tuple, ...]:
+    order = _canon.plain_seq(order)
     if order is None or (isinstance(order, (list, tuple)) and len(order) == 0):
         return ()
     if not isinstance(order, (list, tuple)):
-        chk.add("order", "a chain [low, mid, high] or a list of pairs [[low, high], ...]", order)
+        chk.add("order", "a chain [low, mid, high] or a list of pairs [[low, high], ...]", order, ORDER_FIX)
         return ()
     nested = [isinstance(c, (list, tuple)) for c in order]
     if all(nested):
@@ -310,7 +334,8 @@ def _check_order(chk: Checker, order: Any, cats: tuple | None) -> tuple[tuple, .
     ok = True
     for chain in chains:
         if len(chain) < 2:
-            chk.add("order", "chains and pairs of at least 2 categories", list(chain))
+            chk.add("order", "chains and pairs of at least 2 categories", list(chain),
+                    "Each chain or pair names a lower and a higher category, e.g. [a, b].")
             ok = False
         if len({_cat_key(c) for c in chain}) != len(chain):
             chk.add("order", "a chain without repeated categories", list(chain),
@@ -365,6 +390,16 @@ def _find_cycle(pairs: list[tuple[Any, Any]]) -> list[Any] | None:
     return None
 
 
+def _feature_type(value: Any) -> str:
+    """``type``: 'numeric' or 'categorical', case-insensitive like every other choice."""
+    try:
+        return _canon.choice(value, ("numeric", "categorical"), allow_none=False)
+    except _canon._Invalid:
+        raise _canon._Invalid("'numeric' or 'categorical'",
+                              "Write type: categorical for a feature whose values are labels, or leave type out "
+                              "for a numeric one (the default).") from None
+
+
 def feature_from_dict(name: str, raw: Any) -> Feature:
     """Build a feature from its mapping in a spec; raises SpecError with all problems."""
     from ..errors import SpecError
@@ -373,11 +408,14 @@ def feature_from_dict(name: str, raw: Any) -> Feature:
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        chk.add(None, "a mapping of constraint keys, e.g. {monotonic: increasing}, or {}", raw)
+        chk.add(None, "a mapping of constraint keys, e.g. {monotonic: increasing}, or {}", raw,
+                f"Write {name}: {{}} for an unconstrained numeric feature, or a mapping of its constraints such as "
+                f"{name}: {{monotonic: increasing}}.")
         raise SpecError(chk.problems)
-    kind = raw.get("type", "numeric")
-    if kind not in ("numeric", "categorical"):
-        chk.add("type", "'numeric' or 'categorical'", kind)
+    kind = chk.canon("type", raw.get("type", "numeric"), _feature_type, default=None)
+    if kind is None:
+        # The kind is unknown, but the other keys can still be misspelt: check them against both kinds.
+        chk.unknown_keys(raw, NUMERIC_KEYS + tuple(k for k in CATEGORICAL_KEYS if k not in NUMERIC_KEYS), "a feature")
         raise SpecError(chk.problems)
     if kind == "categorical":
         for key, what in (("monotonic", "use 'order' to rank categories"),

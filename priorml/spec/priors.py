@@ -29,10 +29,12 @@ class EffectPrior:
     prob: float = 0.9
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "feature", _canon.feature_name(self.feature))
         chk = Checker(f"priors.{self.feature}", self.feature)
-        eff = self.effect
+        eff = _canon.plain_seq(self.effect)
         if not isinstance(eff, (list, tuple)) or len(eff) != 2:
-            chk.add("effect", "a range [low, high] of the total change across the feature's range", eff)
+            chk.add("effect", "a range [low, high] of the total change across the feature's range", eff,
+                    "Write effect: [low, high] in target units, e.g. [-20, -5].")
         else:
             lo = chk.canon("effect", eff[0], _canon.number)
             hi = chk.canon("effect", eff[1], _canon.number)
@@ -40,7 +42,7 @@ class EffectPrior:
                 if lo >= hi:
                     chk.add("effect", "low < high", list(eff), "Write the range as [low, high], e.g. [-20, -5].")
                 object.__setattr__(self, "effect", (lo, hi))
-        p = chk.canon("prob", self.prob, _canon.number)
+        p = chk.canon("prob", self.prob, _canon.number, "Write a probability such as prob: 0.9.")
         if p is not None and not 0.0 < p < 1.0:
             chk.add("prob", "a probability strictly between 0 and 1", self.prob, "For example prob: 0.9.")
         if p is not None:
@@ -61,7 +63,8 @@ class NoisePrior:
         chk = Checker("priors.noise")
         s = chk.canon("scale", self.scale, _canon.number)
         if s is not None and s <= 0:
-            chk.add("scale", "a positive number (target units)", self.scale)
+            chk.add("scale", "a positive number (target units)", self.scale,
+                    "The scale is a typical noise standard deviation in target units, e.g. scale: 5.")
         object.__setattr__(self, "scale", s if s is not None else self.scale)
         chk.raise_if_any()
 
@@ -81,7 +84,9 @@ class InterceptPrior:
         m = chk.canon("mean", self.mean, _canon.number)
         s = chk.canon("sd", self.sd, _canon.number)
         if s is not None and s <= 0:
-            chk.add("sd", "a positive number", self.sd)
+            chk.add("sd", "a positive number", self.sd,
+                    "Give the uncertainty about the mean prediction as a standard deviation in target units, "
+                    "e.g. sd: 10.")
         object.__setattr__(self, "mean", m if m is not None else self.mean)
         object.__setattr__(self, "sd", s if s is not None else self.sd)
         chk.raise_if_any()
@@ -126,7 +131,8 @@ class Priors:
         if raw is None:
             return cls()
         if not isinstance(raw, dict):
-            chk.add(None, "a mapping {feature: {effect: [low, high], prob: p}, noise: {scale: s}}", raw)
+            chk.add(None, "a mapping {feature: {effect: [low, high], prob: p}, noise: {scale: s}}", raw,
+                    "Write one entry per prior, e.g. priors: {weight: {effect: [-20, -5], prob: 0.9}}.")
             raise SpecError(chk.problems)
         effects, noise, intercept = [], None, None
         builders = {
@@ -138,7 +144,9 @@ class Priors:
             sub = Checker(f"priors.{name}", None if name in builders else name)
             cls_, keys = builders.get(name, (EffectPrior, ("effect", "prob")))
             if not isinstance(body, dict):
-                sub.add(None, "a mapping with keys " + ", ".join(keys), body)
+                example = {"noise": "{scale: 5}", "intercept": "{mean: 0, sd: 10}"}.get(
+                    name, "{effect: [low, high], prob: 0.9}")
+                sub.add(None, "a mapping with keys " + ", ".join(keys), body, f"Write {name}: {example}.")
                 chk.problems.extend(sub.problems)
                 continue
             sub.unknown_keys(body, keys, f"a prior on {name!r}")

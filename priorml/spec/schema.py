@@ -138,7 +138,7 @@ class Schema:
     def transform(self, spec: Spec, X: Any) -> np.ndarray:
         """Encode ``X`` as float64 (n, d): numeric values imputed and clipped,
         categories as bucket codes 0..n_buckets-1."""
-        cols, index = as_columns(spec, X)
+        cols, index = as_columns(spec, X, by_position=self.extra.get("columns") == "position")
         problems: list[Problem] = []
         out = np.empty((len(index), len(self.features)), dtype=float)
         for j, (f, fs) in enumerate(zip(spec.features, self.features)):
@@ -174,14 +174,23 @@ class Schema:
 
 
 # ---------------------------------------------------------------------- input handling
-def as_columns(spec: Spec, X: Any) -> tuple[dict[str, np.ndarray], Sequence[Any]]:
+def as_columns(spec: Spec, X: Any, by_position: bool = False) -> tuple[dict[str, np.ndarray], Sequence[Any]]:
     """Split ``X`` into one array per spec feature.
 
     DataFrames are matched by column name (extra columns are ignored);
     arrays are read in spec order and must have exactly one column per feature.
+    ``by_position``: DataFrames are read in column order too, like arrays (a model fitted
+    without a spec on an array, whose feature names ``x0, x1, ...`` are not column names).
     Returns the columns and the row labels (for messages).
     """
     names = spec.feature_names
+    if by_position and hasattr(X, "iloc") and hasattr(X, "columns"):
+        index = list(X.index)
+        if X.shape[1] != len(names):
+            raise DataError([Problem("X", f"{len(names)} columns, read by position (the model was fitted on an "
+                                          "array without a spec)", f"{X.shape[1]} columns",
+                                     f"Pass the {len(names)} columns in the order used at fit.")])
+        return {n: X.iloc[:, j].to_numpy() for j, n in enumerate(names)}, index
     if hasattr(X, "iloc") and hasattr(X, "columns"):  # pandas DataFrame
         check_unique_columns(X)
         # Feature names are strings; match columns by their text so that integer labels (0, 1, ...) work.

@@ -72,6 +72,8 @@ class Spec:
     description: str | None = None
 
     def __post_init__(self) -> None:
+        for key in ("task", "target", "name", "description"):  # NumPy strings as Python ones
+            object.__setattr__(self, key, _canon.plain(getattr(self, key)))
         object.__setattr__(self, "features", tuple(self.features))
         object.__setattr__(self, "interactions", tuple(self.interactions))
         _check_parts(self)
@@ -143,18 +145,25 @@ class Spec:
         if isinstance(raw, Spec):
             return raw
         if not isinstance(raw, Mapping):
-            chk.add(None, "a mapping with at least a 'features' key", type(raw).__name__, raw=True)
+            chk.add(None, "a mapping with at least a 'features' key", type(raw).__name__,
+                    "Give a dict such as {'features': {'x': {'monotonic': 'increasing'}}}, or read a file with "
+                    "Spec.from_yaml / Spec.from_json.", raw=True)
             raise SpecError(chk.problems)
+        raw = _canon.plain_data(raw)  # NumPy scalars and arrays (from pandas or numpy) as plain Python values
         chk.unknown_keys(raw, TOP_KEYS, "a spec")
         task = chk.canon("task", raw.get("task", "regression"),
-                         lambda v: _canon.choice(v, TASKS, allow_none=False), default="regression")
+                         lambda v: _canon.choice(v, TASKS, allow_none=False), default="regression",
+                         fix="Write task: regression or task: classification (binary); for more than two classes, "
+                             "model one class against the rest.")
         target = raw.get("target")
         if target is not None and not isinstance(target, str):
-            chk.add("target", "a column name (string)", target)
+            chk.add("target", "a column name (string)", target,
+                    "Write the target column's name as text (quote it if it looks like a number, e.g. '2024').")
             target = None
         for key in ("name", "description"):
             if raw.get(key) is not None and not isinstance(raw.get(key), str):
-                chk.add(key, "a string", raw.get(key))
+                chk.add(key, "a string", raw.get(key), f"Write the {key} as text (quote it if it looks like a "
+                                                       "number or a date).")
 
         feats_raw = raw.get("features")
         features: list[Feature] = []
@@ -174,7 +183,8 @@ class Spec:
         if raw.get("output") is not None:
             o = raw["output"]
             if not isinstance(o, Mapping):
-                chk.add("output", "a mapping {min: ..., max: ...}", o)
+                chk.add("output", "a mapping {min: ..., max: ...}", o,
+                        "Write output: {min: 0, max: 100}; either key may be left out for a one-sided bound.")
             else:
                 sub = Checker("output")
                 sub.unknown_keys(o, ("min", "max"), "output")
@@ -187,7 +197,9 @@ class Spec:
         interactions: list[Interaction] = []
         inter_raw = raw.get("interactions") or []
         if not isinstance(inter_raw, (list, tuple)):
-            chk.add("interactions", "a list of trust/dominance mappings", inter_raw)
+            chk.add("interactions", "a list of trust/dominance mappings", inter_raw,
+                    "Write interactions as a list with one entry per constraint, e.g. "
+                    "[{trust: edgeworth, feature: a, by: b, direction: positive}].")
         else:
             for i, item in enumerate(inter_raw):
                 try:
@@ -220,7 +232,9 @@ class Spec:
 
     @classmethod
     def from_yaml(cls, source: str | Path) -> "Spec":
-        """Read a spec from a YAML file path (or YAML text: several lines, or one line ``{...}``)."""
+        """Read a spec from a YAML file path, or from YAML text: a string that spans several lines,
+        starts with ``{``, or holds a ``key: value`` pair and is not an existing path
+        (``"features: {x: {}}"``)."""
         import yaml
 
         text = _read_source(source, "YAML")
@@ -250,8 +264,18 @@ class Spec:
 
 
 def _is_text(source: str | Path) -> bool:
-    """Text rather than a path: it spans several lines or is a one-line mapping ``{...}`` or list ``[...]``."""
-    return isinstance(source, str) and ("\n" in source or source.lstrip().startswith(("{", "[")))
+    """Text rather than a path: it spans several lines, is a one-line mapping ``{...}`` or list
+    ``[...]``, or holds a ``key: value`` pair (``"features: {x: {}}"``) and is not an existing path."""
+    if not isinstance(source, str):
+        return False
+    if "\n" in source or source.lstrip().startswith(("{", "[")):
+        return True
+    if ": " not in source and not source.rstrip().endswith(":"):
+        return False
+    try:
+        return not Path(source).exists()
+    except OSError:  # e.g. a name too long for the file system: not a path
+        return True
 
 
 def _source_name(source: str | Path, what: str) -> str:
@@ -271,7 +295,9 @@ def _read_source(source: str | Path, what: str) -> str:
                                  "load a saved model with priorml.load).")])
     if not path.is_file():
         raise SpecError([Problem(str(source), f"a path to a {what} spec file", "a path that does not exist",
-                                 "Check the file name and the working directory.")])
+                                 f"Check the file name and the working directory. (A string is read as {what} text "
+                                 "instead when it spans several lines, starts with '{' or '[', or holds a "
+                                 "'key: value' pair.)")])
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -280,10 +306,16 @@ def _read_source(source: str | Path, what: str) -> str:
 
 
 def _check_document(raw: Any, source: str | Path, what: str) -> None:
-    """The parsed file must be a mapping of spec keys; a scalar or list means the wrong file."""
-    if raw is None or isinstance(raw, Mapping):
+    """The parsed file must be a mapping of spec keys; nothing, a scalar or a list means the wrong file."""
+    if isinstance(raw, Mapping):
         return
     name = _source_name(source, what)
+    if raw is None:
+        raise SpecError([Problem(name, "a mapping of spec keys (task, features, interactions, ...)",
+                                 "an empty document" if what == "YAML" else "null",
+                                 "Write the spec in it, at least its features, e.g. "
+                                 + ("features: {x: {monotonic: increasing}}" if what == "YAML" else
+                                    '{"features": {"x": {"monotonic": "increasing"}}}') + ".")])
     got = f"a {type(raw).__name__}" + (f" ({str(raw)[:60]!r}...)" if isinstance(raw, str) else "")
     raise SpecError([Problem(name, "a mapping of spec keys (task, features, interactions, ...)", got,
                              "Is this the spec file? Data (e.g. a CSV file) goes to fit(), the spec to "
@@ -331,7 +363,8 @@ def _check_parts(spec: "Spec") -> None:
         chk.unknown_keys(spec.output, ("min", "max"), "output")  # the same check as from_dict's
         problems += chk.problems
     elif spec.output is not None and not isinstance(spec.output, Output):
-        problems.append(Problem("output", "an Output or a mapping {min: ..., max: ...}", repr(spec.output)[:60]))
+        problems.append(Problem("output", "an Output or a mapping {min: ..., max: ...}", repr(spec.output)[:60],
+                                "Use priorml.Output(min=..., max=...) or a dict {'min': ..., 'max': ...}."))
     if problems:
         raise SpecError(problems)
 
@@ -361,7 +394,8 @@ def _cross_check(spec: Any, declared: set[str]) -> list[Problem]:
             chk.problems.append(Problem(f"features.{n}", f"a feature name other than {RESERVED_PRIOR_KEYS}", repr(n),
                                         "These names are reserved in the priors block; rename the column.", n, None))
     if not isinstance(spec.task, str) or spec.task not in TASKS:
-        chk.add("task", " or ".join(map(repr, TASKS)), spec.task)
+        chk.add("task", " or ".join(map(repr, TASKS)), spec.task,
+                "Write task='regression' or task='classification' (binary).")
     if spec.task == "classification" and spec.output is not None:
         chk.add("output", "no output bounds for classification (probabilities are already in [0, 1])",
                 spec.output.to_dict(), "Remove the output block.")

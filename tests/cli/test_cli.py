@@ -100,13 +100,20 @@ def test_fit_json_describes_the_model(work, capsys, tmp_path):
 
 # ---------------------------------------------------------------------- exit code 1 with --fail-on-violation
 def test_certify_exit_1_only_with_the_flag_when_a_constraint_fails(work, tmp_path, capsys):
-    """A saved model whose spec is edited to demand the opposite direction fails its certificate."""
+    """A saved model whose spec is edited to demand the opposite direction fails its certificate.
+
+    load refuses a spec.yaml that differs from the trained spec recorded in priorml.json, so both
+    are edited here, as a deliberate forgery would: the certificate still catches it."""
     import shutil
 
     broken = tmp_path / "broken"
     shutil.copytree(work / "model", broken)
     spec = (broken / "spec.yaml").read_text()
     (broken / "spec.yaml").write_text(spec.replace("monotonic: increasing", "monotonic: decreasing", 1))
+    meta = json.loads((broken / "priorml.json").read_text())
+    feature = next(n for n, f in meta["spec"]["features"].items() if f.get("monotonic") == "increasing")
+    meta["spec"]["features"][feature]["monotonic"] = "decreasing"
+    (broken / "priorml.json").write_text(json.dumps(meta))
     data = str(work / "data.csv")
     capsys.readouterr()
     assert main(["certify", str(broken), data, "--quiet"]) == 0

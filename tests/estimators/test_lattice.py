@@ -184,11 +184,12 @@ def test_cross_val_score(monotone_data, monotone_spec, fast):
     assert scores.shape == (3,) and np.all(scores > 0.8)
 
 
-@pytest.mark.slow
 def test_grid_search_over_learning_rate_and_model(monotone_data, monotone_spec, fast):
+    # Few epochs, so that `make test` runs it (9 fits of about a second): the search only has to compare.
     X, y = monotone_data
     fast.pop("learning_rate")
-    grid = {"learning_rate": [0.005, 0.1], "model": ["linear", "lattice"]}
+    fast["epochs"] = 8
+    grid = {"learning_rate": [0.005, 0.2], "model": ["linear", "lattice"]}
     search = GridSearchCV(LatticeRegressor(monotone_spec, **fast), grid, cv=2).fit(X, y)
     assert len(search.cv_results_["params"]) == 4
     assert search.best_params_["learning_rate"] in grid["learning_rate"]
@@ -197,6 +198,12 @@ def test_grid_search_over_learning_rate_and_model(monotone_data, monotone_spec, 
     # The scores differ between candidates, so the search actually compared fitted models.
     assert len(set(np.round(search.cv_results_["mean_test_score"], 6))) > 1
     assert search.score(X, y) > 0.5
+
+
+def test_grid_search_runs_in_make_test():
+    # `make test` leaves out the tests marked slow; the GridSearchCV check must not be one of them.
+    marks = getattr(test_grid_search_over_learning_rate_and_model, "pytestmark", [])
+    assert "slow" not in {m.name for m in marks}
 
 
 # ---------------------------------------------------------------------- input layouts
@@ -225,6 +232,16 @@ def test_numpy_arrays_are_read_in_spec_order(monotone_data, monotone_spec, fast)
     from_np = LatticeRegressor(monotone_spec, model="lattice", **fast).fit(X.to_numpy(), y)
     assert not hasattr(from_np, "feature_names_in_") and from_np.n_features_in_ == 3
     np.testing.assert_array_equal(from_np.predict(X.to_numpy()), from_df.predict(X))
+
+
+def test_without_spec_fitted_on_an_array_a_dataframe_is_read_by_position(monotone_data, fast):
+    X, y = monotone_data
+    est = LatticeRegressor(model="linear", **fast).fit(X.to_numpy(), y)
+    with pytest.warns(UserWarning, match="X has feature names, but LatticeRegressor was fitted without feature names"):
+        from_frame = est.predict(X)  # columns a, b, c: none is named x0, x1, x2
+    np.testing.assert_array_equal(from_frame, est.predict(X.to_numpy()))
+    with pytest.raises(ValueError, match="X has 2 features"):
+        est.predict(X[["a", "b"]])
 
 
 def test_without_spec_columns_are_unconstrained_numeric(monotone_data, fast):
@@ -331,6 +348,40 @@ def test_auto_model_rule(d, n, trust, task, expected):
     inter = [{"trust": "edgeworth", "feature": "x0", "by": "x1", "direction": "positive"}] if trust else []
     spec = Spec.from_dict({"task": task, "features": feats, "interactions": inter})
     assert choose_model_type(spec, n) == expected
+
+
+@pytest.mark.parametrize("d, lattice_size, trust", [(6, 6, False), (8, 4, True), (3, 40, False)])
+def test_auto_model_never_picks_a_lattice_the_backend_refuses(d, lattice_size, trust):
+    from priorml.backends.lattice.compiler import MAX_LATTICE_VERTICES, choose_model_type, verify_spec
+
+    feats = {f"x{i}": {"monotonic": "increasing"} for i in range(d)}
+    inter = [{"trust": "edgeworth", "feature": "x0", "by": "x1", "direction": "positive"}] if trust else []
+    spec = Spec.from_dict({"features": feats, "interactions": inter})
+    assert lattice_size ** d > MAX_LATTICE_VERTICES
+    assert choose_model_type(spec, 150, lattice_size) == "ensemble"
+    verify_spec(spec, "ensemble", lattice_size)  # accepted
+    with pytest.raises(priorml.SpecError, match="model='auto' \\(which never picks a lattice this large\\)"):
+        verify_spec(spec, "lattice", lattice_size)
+    assert choose_model_type(spec, 150, 2) == "lattice"  # small enough with the default size
+
+
+def test_auto_model_with_a_large_lattice_size_fits(fast):
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.uniform(size=(150, 6)), columns=[f"f{i}" for i in range(6)])
+    y = X.sum(axis=1).to_numpy()
+    spec = Spec.from_dict({"features": {f"f{i}": {"monotonic": 1} for i in range(6)}})
+    est = LatticeRegressor(spec, model="auto", lattice_size=6, **dict(fast, epochs=1)).fit(X, y)
+    assert est.model_type_ == "ensemble"
+
+
+def test_certificate_of_a_flat_prediction_shows_no_negative_zero(fitted_regressor, monotone_data):
+    X, _ = monotone_data
+    flat = pickle.loads(pickle.dumps(fitted_regressor))
+    flat.predict = lambda Z: np.zeros(len(Z))  # the prediction does not move: every difference is 0
+    cert = priorml.certify(flat, X, n_rows=5)
+    worst = [row.max_violation for row in cert.rows if row.constraint == "monotonic"]
+    assert worst == [0.0, 0.0] and not any(np.signbit(worst))
+    assert "-0" not in str(cert)
 
 
 # ---------------------------------------------------------------------- early-stopping rules (no TensorFlow)

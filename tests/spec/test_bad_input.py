@@ -703,3 +703,85 @@ def test_certify_input_is_checked(df, y, check_only):
     with pytest.raises(DataError) as info:
         priorml.certify(LinearRegression().fit(df, y), df)
     _check_message(info.value, "model", "LinearRegression", ("a fitted priorml estimator",), 1)
+
+
+# ---------------------------------------------------------------------- every problem says how to fix it
+FIX_CASES = {
+    "monotonic 2": {"features": {"x": {"monotonic": 2}}},
+    "keypoints [1]": {"features": {"x": {"keypoints": [1]}}},
+    "keypoints 'ten'": {"features": {"x": {"keypoints": "ten"}}},
+    "keypoints [1, 'a']": {"features": {"x": {"keypoints": [1, "a"]}}},
+    "clip 5": {"features": {"x": {"clip": 5}}},
+    "clip [0, 'a']": {"features": {"x": {"clip": [0, "a"]}}},
+    "categories [1.5, 2.5]": {"features": {"x": {"type": "categorical", "categories": [1.5, 2.5]}}},
+    "categories 'abc'": {"features": {"x": {"type": "categorical", "categories": "abc"}}},
+    "order 'abc'": {"features": {"x": {"type": "categorical", "order": "abc"}}},
+    "order [[a]]": {"features": {"x": {"type": "categorical", "order": [["a"]]}}},
+    "categorical missing median": {"features": {"x": {"type": "categorical", "missing": "median"}}},
+    "output min 'a'": {"features": {"x": {}}, "output": {"min": "a"}},
+    "output [0, 1]": {"features": {"x": {}}, "output": [0, 1]},
+    "effect [1, 2, 3]": {"features": {"x": {}}, "priors": {"x": {"effect": [1, 2, 3]}}},
+    "prob 'high'": {"features": {"x": {}}, "priors": {"x": {"effect": [1, 2], "prob": "high"}}},
+    "noise scale -1": {"features": {"x": {}}, "priors": {"noise": {"scale": -1}}},
+    "intercept sd 0": {"features": {"x": {}}, "priors": {"intercept": {"mean": 0, "sd": 0}}},
+    "priors.x 5": {"features": {"x": {}}, "priors": {"x": 5}},
+    "target 5": {"features": {"x": {}}, "target": 5},
+    "name 5": {"features": {"x": {}}, "name": 5},
+    "task multiclass": {"features": {"x": {}}, "task": "multiclass"},
+    "features.x 5": {"features": {"x": 5}},
+    "direction up-ish": {"features": {"x": {"monotonic": 1}, "z": {}},
+                         "interactions": [{"trust": "edgeworth", "feature": "x", "by": "z", "direction": "up-ish"}]},
+    "trust and dominance": {"features": {"x": {"monotonic": 1}, "z": {"monotonic": 1}},
+                            "interactions": [{"trust": "edgeworth", "dominance": "monotonic", "feature": "x", "by": "z"}]},
+    "neither trust nor dominance": {"features": {"x": {"monotonic": 1}, "z": {}},
+                                    "interactions": [{"feature": "x", "by": "z"}]},
+    "type misspelt": {"features": {"x": {"type": "categorial"}}},
+    "type a number": {"features": {"x": {"type": 5}}},
+    "shape word": {"features": {"x": {"shape": "round"}}},
+    "interactions not a list": {"features": {"x": {}}, "interactions": 5},
+    "priors not a mapping": {"features": {"x": {}}, "priors": [1]},
+    "empty feature name": {"features": {"": {}}},
+    "interaction feature a number": {"features": {"z": {"monotonic": 1}},
+                                     "interactions": [{"dominance": "monotonic", "feature": 5.5, "over": "z"}]},
+}
+
+
+@pytest.mark.parametrize("raw", FIX_CASES.values(), ids=FIX_CASES.keys())
+def test_every_problem_says_how_to_fix_it(raw):
+    with pytest.raises(SpecError) as info:
+        Spec.from_dict(raw)
+    for problem in info.value.problems:
+        assert problem.fix.strip(), f"no fix for: {problem}"
+
+
+def test_a_misspelt_type_gets_a_suggestion_and_the_feature_keeps_its_other_problems():
+    with pytest.raises(SpecError) as info:
+        Spec.from_dict({"features": {"x": {"type": "categorial", "monotnic": 1}, "y": {"monotonic": 2}}})
+    by_where = {p.where: str(p) for p in info.value.problems}
+    assert set(by_where) == {"features.x.type", "features.x.monotnic", "features.y.monotonic"}
+    assert "Did you mean 'categorical'?" in by_where["features.x.type"]
+    assert "Did you mean 'monotonic'?" in by_where["features.x.monotnic"]
+
+
+def test_numpy_values_in_a_python_built_feature_are_accepted():
+    assert CategoricalFeature("o", categories=sorted(pd.Series([3, 1, 2, 1]).unique())).categories == (1, 2, 3)
+    assert NumericFeature("x", keypoints=np.int64(5)).keypoints == 5
+    assert NumericFeature("x", monotonic=np.int64(-1)).monotonic == -1
+    assert Trust("a", "b", direction=np.int64(-1)).direction == -1
+
+
+def test_problems_of_y_and_of_x_are_reported_together(df, y, check_only):
+    bad = df.astype({"weight": object})
+    bad.loc["r1", "weight"] = "heavy"
+    y = y.copy()
+    y[4] = np.nan
+    exc = _fit_error(LatticeRegressor(SPEC, **check_only), bad, y)
+    assert [p.where for p in exc.problems] == ["y", "X['weight']"]
+
+
+def test_an_empty_spec_file_says_what_to_write(tmp_path):
+    path = tmp_path / "spec.yaml"
+    path.write_text("")
+    with pytest.raises(SpecError) as info:
+        Spec.from_yaml(path)
+    _check_message(info.value, str(path), "got an empty document", ("Write the spec in it", "features:"), 1)

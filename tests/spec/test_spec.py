@@ -133,6 +133,15 @@ def test_one_line_yaml_mapping_is_text_not_a_path():
     assert Spec.from_yaml("{features: {x: {monotonic: up}}}") == Spec((NumericFeature("x", monotonic=1),))
 
 
+def test_one_line_yaml_key_value_text_is_text_not_a_path():
+    assert Spec.from_yaml("features: {x: {monotonic: up}}") == Spec((NumericFeature("x", monotonic=1),))
+
+
+def test_a_path_that_does_not_exist_says_when_text_is_read_as_yaml(tmp_path):
+    with pytest.raises(SpecError, match=r"does not exist\. .*read as YAML text instead when .*'key: value'"):
+        Spec.from_yaml(tmp_path / "nope.yaml")
+
+
 def test_from_dict_of_a_spec_returns_it(grammar):
     assert Spec.from_dict(grammar) is grammar
 
@@ -267,6 +276,54 @@ def test_trust_direction_defaults_to_positive():
 ])
 def test_other_numeric_keys_are_canonicalised(key, given, canonical):
     assert getattr(NumericFeature("x", **{key: given}), key) == canonical
+
+
+def test_feature_type_is_case_insensitive():
+    spec = Spec.from_dict({"features": {"g": {"type": "Categorical"}, "x": {"type": " NUMERIC"}}})
+    assert [f.kind for f in spec.features] == ["categorical", "numeric"]
+    assert spec.to_dict()["features"] == {"g": {"type": "categorical"}, "x": {}}
+
+
+# ---------------------------------------------------------------------- numpy values (from pandas or numpy)
+def test_numpy_values_are_accepted_and_written_as_plain_values(tmp_path):
+    import numpy as np
+
+    labels = np.unique(np.array(["q", "p", "p"]).astype(str))  # np.str_ values
+    raw = {
+        "task": np.str_("regression"),
+        "target": np.str_("y"),
+        "output": {"min": np.int64(0), "max": np.float32(10)},
+        "features": {
+            np.str_("c"): {"type": "categorical", "categories": list(labels), "order": [labels[0], labels[1]]},
+            "o": {"type": "categorical", "categories": sorted(np.array([3, 1, 2]))},
+            "k": {"keypoints": np.int64(5), "monotonic": np.int64(-1), "clip": np.array([0.0, 1.0])},
+            "e": {"keypoints": list(np.linspace(0.0, 1.0, 3)), "monotonic": np.float64(1), "missing": np.float64(0.5)},
+        },
+        "interactions": [{"trust": np.str_("edgeworth"), "feature": np.str_("e"), "by": "k", "direction": np.int64(-1)}],
+        "priors": {"e": {"effect": np.array([1.0, 2.0]), "prob": np.float64(0.8)}},
+    }
+    spec = Spec.from_dict(raw)
+    plain = spec.to_dict()
+    assert plain == {
+        "task": "regression", "target": "y", "output": {"min": 0.0, "max": 10.0},
+        "features": {"c": {"type": "categorical", "categories": ["p", "q"], "order": ["p", "q"]},
+                     "o": {"type": "categorical", "categories": [1, 2, 3]},
+                     "k": {"monotonic": "decreasing", "keypoints": 5, "clip": [0.0, 1.0]},
+                     "e": {"monotonic": "increasing", "keypoints": [0.0, 0.5, 1.0], "missing": 0.5}},
+        "interactions": [{"trust": "edgeworth", "feature": "e", "by": "k", "direction": "negative"}],
+        "priors": {"e": {"effect": [1.0, 2.0], "prob": 0.8}},
+    }
+
+    def types(value):
+        if isinstance(value, dict):
+            return set().union(*(types(k) | types(v) for k, v in value.items())) if value else set()
+        if isinstance(value, list):
+            return set().union(*(types(v) for v in value)) if value else set()
+        return {type(value)}
+
+    assert types(plain) <= {str, int, float}  # no numpy scalar left
+    assert Spec.from_yaml(spec.to_yaml()) == spec
+    assert Spec.from_json(spec.to_json()) == spec
 
 
 def test_task_and_kinds_are_case_insensitive():

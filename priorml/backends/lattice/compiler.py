@@ -158,13 +158,14 @@ def verify_spec(spec: Spec, model_type: str, lattice_size: int = 2) -> None:
                                     f.shape, "Drop 'shape' (the lattice backend cannot guarantee both), or use the Bayesian backend.",
                                     f.name, "shape"))
     if model_type == "lattice":
-        sizes = [2 if isinstance(f, NumericFeature) and f.shape else lattice_size for f in spec.features]
+        sizes = lattice_dims(spec, lattice_size)
         n_vertices = int(np.prod(sizes, dtype=float))
         if n_vertices > MAX_LATTICE_VERTICES:
             problems.append(Problem("model", f"a single lattice of at most {MAX_LATTICE_VERTICES} vertices",
                                     f"{n_vertices:.3g} vertices ({len(spec.features)} features, sizes {sizes})",
                                     "A lattice grows exponentially with the number of features; use model='ensemble' "
-                                    "(or 'auto'), or a smaller lattice_size.", None, "model"))
+                                    "or model='auto' (which never picks a lattice this large), or a smaller "
+                                    "lattice_size.", None, "model"))
     if problems:
         raise SpecError(problems, title="Spec cannot be compiled by the lattice backend")
 
@@ -198,7 +199,15 @@ def _flat_trapezoid_dominance_pairs(spec: Spec) -> list[Problem]:
     return problems
 
 
-def choose_model_type(spec: Spec, n_rows: int) -> str:
+def lattice_dims(spec: Spec, lattice_size: int) -> list[int]:
+    """Vertices per feature of a single lattice over every feature, as :func:`plan_model` sets them."""
+    dims = [2 if isinstance(f, NumericFeature) and f.shape else lattice_size for f in spec.features]
+    for j in forced_increasing(spec):
+        dims[j] = max(3, lattice_size)
+    return dims
+
+
+def choose_model_type(spec: Spec, n_rows: int, lattice_size: int = 2) -> str:
     """``model='auto'``: calibrated linear for tiny data and for many features, else a lattice.
 
     * a spec with trust constraints gets a lattice (trust is an interaction), an ensemble
@@ -206,7 +215,9 @@ def choose_model_type(spec: Spec, n_rows: int) -> str:
     * calibrated linear (an additive model) below 100 rows;
     * more than 6 features and fewer than 5,000 rows: calibrated linear, except for a
       classifier with 100 to 200 rows, which gets a lattice ensemble;
-    * otherwise one lattice up to 6 features, an ensemble beyond.
+    * otherwise one lattice up to 6 features, an ensemble beyond;
+    * a single lattice that would have more than ``MAX_LATTICE_VERTICES`` vertices with this
+      ``lattice_size`` (which ``verify_spec`` refuses) becomes an ensemble.
 
     The many-feature rule was first set from the benchmark suite's *test* errors; it has since
     been checked by 5-fold CV on training rows only (``benchmarks/diag_auto_model.py``; five
@@ -220,14 +231,16 @@ def choose_model_type(spec: Spec, n_rows: int) -> str:
     """
     d = len(spec.features)
     if spec.trusts:
-        return "lattice" if d <= 8 else "ensemble"
-    if n_rows < 100:
-        return "linear"
-    if d > 6 and n_rows < 5000:
-        return "ensemble" if spec.task == "classification" and n_rows <= 200 else "linear"
-    if d <= 6:
-        return "lattice"
-    return "ensemble"
+        choice = "lattice" if d <= 8 else "ensemble"
+    elif n_rows < 100:
+        choice = "linear"
+    elif d > 6 and n_rows < 5000:
+        choice = "ensemble" if spec.task == "classification" and n_rows <= 200 else "linear"
+    else:
+        choice = "lattice" if d <= 6 else "ensemble"
+    if choice == "lattice" and np.prod(lattice_dims(spec, lattice_size), dtype=float) > MAX_LATTICE_VERTICES:
+        choice = "ensemble"
+    return choice
 
 
 # ---------------------------------------------------------------------- plan
@@ -250,10 +263,9 @@ def plan_model(spec: Spec, schema: Schema, y_scaled: np.ndarray | None, *, model
                n_lattices: int | None, lattice_rank: int, random_state: int | None) -> Plan:
     d = len(spec.features)
     plan = Plan(model_type=model_type, task=spec.task, lattice_size=lattice_size)
-    # Convex/concave need an affine combiner along their axis: lattice size 2 there.
-    plan.lattice_dims = [2 if isinstance(f, NumericFeature) and f.shape else lattice_size for f in spec.features]
-    for j in forced_increasing(spec):  # keep the effect of an unconstrained trust condition flexible
-        plan.lattice_dims[j] = max(3, lattice_size)
+    # Convex/concave need an affine combiner along their axis: lattice size 2 there; an unconstrained
+    # trust condition gets at least 3, which keeps its effect flexible.
+    plan.lattice_dims = lattice_dims(spec, lattice_size)
     if spec.output is not None:
         lo, hi = spec.output.min, spec.output.max
         plan.out_min = None if lo is None else float((lo - schema.y_mean) / schema.y_scale)

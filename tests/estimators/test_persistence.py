@@ -1,0 +1,149 @@
+"""Saving and loading: what priorml.json records, and a hand-edited or damaged directory caught at load."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import priorml
+from priorml import LatticeClassifier, LatticeRegressor, ModelFormatError, Spec
+
+SPEC = {"features": {"a": {"monotonic": "increasing"}, "b": {}}}
+TINY = {"epochs": 3, "validation_fraction": 0.0, "learning_rate": 0.05, "random_state": 0}
+
+
+def _data(n: int = 40, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame({"a": rng.uniform(0, 1, n), "b": rng.uniform(0, 1, n)})
+    return X, 2 * X["a"].to_numpy() - X["b"].to_numpy() + rng.normal(0, 0.1, n)
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    X, y = _data()
+    d = tmp_path_factory.mktemp("saved") / "model"
+    LatticeRegressor(SPEC, model="lattice", **TINY).fit(X, y).save(d)
+    return d
+
+
+def _copy(saved, tmp_path):
+    import shutil
+
+    d = tmp_path / "model"
+    shutil.copytree(saved, d)
+    return d
+
+
+def _edit_meta(d, edit) -> None:
+    meta = json.loads((d / "priorml.json").read_text())
+    edit(meta)
+    (d / "priorml.json").write_text(json.dumps(meta))
+
+
+# ---------------------------------------------------------------------- spec.yaml against the trained model
+@pytest.mark.parametrize("edit, shown", [
+    (lambda t: t.replace("a: {monotonic: increasing}", "a: {monotonic: decreasing}"),
+     r"features\.a\.monotonic: 'decreasing' in spec\.yaml, 'increasing' in the trained spec"),
+    (lambda t: t.replace("  b: {}", "  z: {}"), r"feature 2: numeric 'z' in spec\.yaml, numeric 'b' in the trained model"),
+    (lambda t: t + "  c: {}\n", r"feature 3: numeric 'c' in spec\.yaml, none in the trained model"),
+    (lambda t: t.replace("  b: {}", "  b: {type: categorical}"),
+     r"feature 2: categorical 'b' in spec\.yaml, numeric 'b' in the trained model"),
+    (lambda t: t.replace("  b: {}", "  b: {keypoints: 4}"),
+     r"features\.b: in spec\.yaml, not in the trained spec|features\.b\.keypoints: in spec\.yaml"),
+], ids=["flipped direction", "renamed feature", "added feature", "changed kind", "added keypoints"])
+def test_a_hand_edited_spec_that_contradicts_the_model_is_refused(saved, tmp_path, edit, shown):
+    d = _copy(saved, tmp_path)
+    text = (d / "spec.yaml").read_text()
+    (d / "spec.yaml").write_text(edit(text))
+    assert (d / "spec.yaml").read_text() != text
+    with pytest.raises(ModelFormatError, match=shown) as info:
+        priorml.load(d)
+    assert str(d) in str(info.value) and "restore it" in str(info.value)
+
+
+def test_a_model_saved_before_the_spec_was_recorded_still_loads_and_is_checked_against_its_schema(saved, tmp_path):
+    d = _copy(saved, tmp_path)
+    _edit_meta(d, lambda m: m.pop("spec"))
+    X, _ = _data(5, seed=1)
+    np.testing.assert_allclose(priorml.load(d).predict(X), priorml.load(saved).predict(X))
+    (d / "spec.yaml").write_text((d / "spec.yaml").read_text().replace("  b: {}", "  z: {}"))
+    with pytest.raises(ModelFormatError, match=r"numeric 'z' in spec\.yaml, numeric 'b' in the trained model"):
+        priorml.load(d)
+
+
+def test_the_trained_spec_is_recorded_as_plain_data(saved):
+    meta = json.loads((saved / "priorml.json").read_text())
+    assert Spec.from_dict(meta["spec"]) == Spec.from_yaml(saved / "spec.yaml") == Spec.from_dict(SPEC)
+
+
+# ---------------------------------------------------------------------- metadata checked at load
+@pytest.mark.parametrize("edit, key, received", [
+    (lambda m: m["state"].update(model_type="foo"), r"state\.model_type", "'foo'"),
+    (lambda m: m["params"].update(epochs="many"), r"'params'", "'epochs' parameter of LatticeRegressor"),
+    (lambda m: m["params"].update(model="forest"), r"'params'", "'model' parameter"),
+    (lambda m: m["fitted"].update(n_features_in_=5), r"'fitted\.n_features_in_'", "got 5"),
+    (lambda m: m["fitted"].update(feature_names_in_=["b", "a"]), r"'fitted\.feature_names_in_'", r"\['b', 'a'\]"),
+], ids=["unknown model type", "epochs text", "unknown model", "n_features_in_", "feature names"])
+def test_metadata_that_the_estimator_would_refuse_is_refused_at_load(saved, tmp_path, edit, key, received):
+    d = _copy(saved, tmp_path)
+    _edit_meta(d, edit)
+    with pytest.raises(ModelFormatError, match=f"{key}.*{received}"):
+        priorml.load(d)
+
+
+# ---------------------------------------------------------------------- values JSON has no type for
+def test_a_random_state_instance_is_saved_as_its_state(tmp_path):
+    X, y = _data()
+    rs = np.random.RandomState(3)
+    est = LatticeRegressor(SPEC, model="linear", **dict(TINY, random_state=rs)).fit(X, y)
+    est.save(tmp_path / "m")
+    loaded = priorml.load(tmp_path / "m")
+    np.testing.assert_array_equal(loaded.predict(X), est.predict(X))
+    again = loaded.get_params()["random_state"]
+    assert isinstance(again, np.random.RandomState) and again is not rs
+    # the generator state is the one at save time, as pickle keeps it
+    assert again.randint(2**31 - 1) == rs.randint(2**31 - 1)
+
+
+@pytest.mark.parametrize("labels", [
+    np.array(["2020-01-01", "2021-06-30"], dtype="datetime64[D]"),
+    np.array(["2020-01-01T00:00:00.000000001", "2020-01-01T00:00:00.000000002"], dtype="datetime64[ns]"),
+    np.array([1, 5], dtype="timedelta64[s]"),
+    np.array(["no", "yes"], dtype=object),
+    np.array([0.0, 1.0]),
+], ids=["datetime64[D]", "datetime64[ns]", "timedelta64", "object", "float"])
+def test_classes_of_any_label_type_round_trip_with_their_dtype(labels, tmp_path):
+    X, y = _data()
+    yc = labels[(y > np.median(y)).astype(int)]
+    est = LatticeClassifier(SPEC, model="linear", **TINY).fit(X, yc)
+    est.save(tmp_path / "m")
+    loaded = priorml.load(tmp_path / "m")
+    assert loaded.classes_.dtype == est.classes_.dtype
+    np.testing.assert_array_equal(loaded.classes_, est.classes_)
+    np.testing.assert_array_equal(loaded.predict(X), est.predict(X))
+
+
+def test_a_parameter_without_a_json_form_is_refused_by_name(tmp_path):
+    X, y = _data()
+    est = LatticeRegressor(SPEC, model="linear", **TINY).fit(X, y)
+    est.verbose = Fraction(1, 2)  # set after fit: nothing validates it
+    with pytest.raises(ModelFormatError, match=r"Cannot save the model: the parameter 'verbose': .*got a "
+                                               r"fractions\.Fraction"):
+        est.save(tmp_path / "m")
+    assert not (tmp_path / "m").exists() and list(tmp_path.iterdir()) == []
+
+
+def test_a_bayesian_model_with_a_random_state_instance_saves(tmp_path):
+    # The issue-3 audit's item: the same shared code path as the lattice estimators.
+    X, y = _data()
+    est = priorml.BayesianRegressor(SPEC, method="map", progressbar=False,
+                                    random_state=np.random.RandomState(3)).fit(X, y)
+    est.save(tmp_path / "m")
+    loaded = priorml.load(tmp_path / "m")
+    assert isinstance(loaded.random_state, np.random.RandomState)
+    np.testing.assert_allclose(loaded.predict(X), est.predict(X))
