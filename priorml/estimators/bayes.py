@@ -87,6 +87,8 @@ class _BayesBase(SpecEstimator):
 
         bayes = get_backend("bayes")
         likelihood = self._resolved_likelihood()
+        # before the data and JAX: refuse device='gpu' that cannot run, and tune=0 with nutpie
+        sampler = bayes.check_options(method=self.method, sampler=self.sampler, tune=self.tune, device=self.device)
         spec, yv = check_fit_input(self, X, y, self._task)
         if self._task == "classification":
             self.classes_, y_model = encode_classes(yv)
@@ -98,7 +100,7 @@ class _BayesBase(SpecEstimator):
         terms = bayes.make_terms(spec, schema, Xenc)
         built = bayes.build_model(spec, schema, terms, Xenc, y_model, likelihood=likelihood, smoothness=self.smoothness,
                                    effect_scale=self.effect_scale)
-        idata, used = bayes.sample(built.model, method=self.method, sampler=self.sampler, draws=self.draws,
+        idata, used = bayes.sample(built.model, method=self.method, sampler=sampler, draws=self.draws,
                                    tune=self.tune, chains=self.chains, target_accept=self.target_accept,
                                    random_state=seed, progressbar=self.progressbar, device=self.device)
         names = [t.name for t in terms] + ["b0", "sigma", "nu"]
@@ -136,10 +138,13 @@ class _BayesBase(SpecEstimator):
         return m
 
     def _sample_to_target(self, ys: np.ndarray) -> np.ndarray:
-        """Draws of y in model units -> target units."""
+        """Draws of y in model units -> target units; with output bounds, clipped to them (the noise
+        is Gaussian around a bounded mean, and the spec says that y itself lies within the bounds)."""
         if self.likelihood_ in ("gaussian", "student_t"):
-            return self.schema_.unscale_y(ys)
-        if self.likelihood_ == "lognormal":
+            out = self.schema_.unscale_y(ys)
+            bounds = self.spec_.output
+            return out if bounds is None else np.clip(out, bounds.min, bounds.max)
+        if self.likelihood_ == "lognormal":  # positive: the only bound allowed, min <= 0, holds already
             return np.exp(self.schema_.unscale_y(ys))
         return ys
 
@@ -156,6 +161,8 @@ class _BayesBase(SpecEstimator):
         Each posterior draw gives at least one draw of y; with fewer than 1,000 posterior draws
         (``method="map"`` has one) each gives several, so that the quantiles rest on 1,000 or more.
         For a ``method="map"`` fit this is the plug-in interval: noise only, no parameter uncertainty.
+        With ``output`` bounds in the spec, each draw of y is clipped to them, so the interval lies
+        within ``[min, max]`` (an end can equal a bound where much of the noise would cross it).
         """
         _check_prob(prob)
         Xenc = self._encode(X)  # checks that the model is fitted before program_ is read
@@ -200,19 +207,24 @@ class _BayesBase(SpecEstimator):
     def prior_predictive(self, X: Any, draws: int = 500, random_state: int | None = 0) -> dict[str, np.ndarray]:
         """Draws from the prior: ``{"mean": (draws, n), "y": (draws, n)}`` in target units.
 
-        Every prior draw obeys every hard constraint (they are built in)."""
+        The priors are the fit's, as listed in ``prior_table_`` (the intercept's, scaled to the
+        training target for classifiers and poisson, included). Every prior draw obeys every hard
+        constraint (they are built in); draws of y respect the output bounds as in
+        :meth:`predict_interval`."""
         import pymc as pm
 
         from ..backends.bayes import BayesProgram, build_model
+        from ..backends.bayes.sampling import quiet_pymc
 
         _check_count("draws", draws, 1, "For example draws=500.")
         Xenc = self._encode(X)
-        y0 = np.zeros(Xenc.shape[0])
+        y0 = np.zeros(Xenc.shape[0])  # a placeholder: the likelihood plays no part in prior draws
         built = build_model(self.spec_, self.schema_, self.program_.terms, Xenc, y0, likelihood=self.likelihood_,
-                            smoothness=self.smoothness, effect_scale=self.effect_scale)
+                            smoothness=self.smoothness, effect_scale=self.effect_scale,
+                            scaled_intercept=self._scaled_intercept())
         names = [t.name for t in self.program_.terms] + ["b0", "sigma", "nu"]
         present = [n for n in names if n in built.model.named_vars]
-        with built.model, warnings.catch_warnings():
+        with built.model, warnings.catch_warnings(), quiet_pymc(not self.progressbar):
             # The only Potential in the model is the likelihood of large gaussian fits (sufficient
             # statistics); a prior draw ignores the likelihood anyway, so PyMC's warning does not apply.
             warnings.filterwarnings("ignore", message="The effect of Potentials", category=UserWarning)
@@ -221,6 +233,11 @@ class _BayesBase(SpecEstimator):
         prog = BayesProgram(self.program_.terms, built.link, self.likelihood_, arrays)
         rng = np.random.default_rng(random_state)
         return {"mean": self._mean_to_target(prog, Xenc), "y": self._sample_to_target(prog.sample_y(Xenc, rng))}
+
+    def _scaled_intercept(self) -> tuple[float, float] | None:
+        """The fit's data-scaled intercept prior ``(mu, sigma)`` from the prior table (None with a user's)."""
+        rec = next((r for r in self.prior_table_ if r["parameter"] == "intercept" and r["origin"] == "scaled"), None)
+        return None if rec is None else (rec["params"]["mu"], rec["params"]["sigma"])
 
     # ------------------------------------------------------------------ certificate hooks
     def _enforcement(self, kind: str, key: Any) -> tuple[str, str]:
@@ -259,15 +276,30 @@ class _BayesBase(SpecEstimator):
         meta, arrays = self.program_.to_state()
         meta.update({"diagnostics": _jsonable(self.diagnostics_), "prior_table": self.prior_table_,
                      "likelihood_": self.likelihood_})
+        # the rest of the posterior (every parameter, by chain), so that a loaded model has idata_.posterior
+        idata = getattr(self, "idata_", None)
+        if idata is not None and "posterior" in idata.groups():
+            post = idata.posterior
+            others = [str(n) for n in post.data_vars if n not in self.program_.draws]
+            meta["posterior"] = {"chains": int(post.sizes["chain"]), "names": others}
+            arrays.update({f"posterior__{n}": np.asarray(post[n]) for n in others})
         return meta, arrays
 
     def _set_saved_state(self, meta, arrays) -> None:
+        import arviz as az
+
         from ..backends.bayes import BayesProgram
 
         self.program_ = BayesProgram.from_state(meta, arrays)
         self.diagnostics_ = meta["diagnostics"]
         self.prior_table_ = meta["prior_table"]
         self.likelihood_ = meta["likelihood_"]
+        # idata_ holds the posterior group only: the log-likelihood and observed data need the training data
+        saved = meta.get("posterior", {"chains": 1, "names": []})
+        chains = int(saved["chains"])
+        posterior = {k: v.reshape((chains, -1) + v.shape[1:]) for k, v in self.program_.draws.items()}
+        posterior.update({n: arrays[f"posterior__{n}"] for n in saved["names"]})
+        self.idata_ = az.from_dict(posterior=posterior)
 
 
 class BayesianRegressor(RegressorMixin, _BayesBase):
@@ -291,7 +323,9 @@ class BayesianRegressor(RegressorMixin, _BayesBase):
     sampler : {'auto', 'pymc', 'nutpie', 'numpyro'}
         NUTS implementation; ``auto`` uses nutpie when installed.
     draws, tune, chains : int
-        Posterior draws and warm-up iterations per chain, and the number of chains.
+        Posterior draws and warm-up iterations per chain, and the number of chains. nutpie needs
+        ``tune >= 1``: ``tune=0`` is refused with ``sampler='nutpie'`` and runs PyMC's NUTS with
+        ``sampler='auto'``.
     target_accept : float
         NUTS target acceptance rate.
     smoothness : float
@@ -311,22 +345,30 @@ class BayesianRegressor(RegressorMixin, _BayesBase):
         benchmark datasets, ``benchmarks/diag_bayes_priors.py``). User priors from the
         spec are never rescaled nor pooled.
     device : {'auto', 'cpu', 'gpu'}
-        For ``sampler='numpyro'``: where JAX runs.
+        For ``sampler='numpyro'``: where JAX runs (switched for the fit only, no lasting setting).
+        ``'gpu'`` is refused, before JAX is set up, when JAX sees no GPU or with another sampler or
+        method (nutpie, PyMC, ADVI and MAP run on the CPU); ``'cpu'`` and ``'auto'`` change nothing
+        for them.
     random_state : int or None
         Seed.
     progressbar : bool
-        Show sampling progress.
+        Show sampling progress. ``False`` also silences PyMC's progress messages (its "pymc"
+        logger below WARNING), in ``fit`` and :meth:`prior_predictive`.
 
     Attributes
     ----------
     idata_ : arviz.InferenceData
         Posterior, pointwise log-likelihood (for ``az.loo``; densities of ``y`` in target
         units, the Jacobian of the standardisation included, so LOO compares across
-        likelihoods), observed data (model units).
+        likelihoods), observed data (model units). After :func:`priorml.load`, the posterior
+        group only: the log-likelihood and observed data need the training data, and the
+        sampler's statistics are summarised in ``diagnostics_``.
     diagnostics_ : dict
         r-hat, bulk/tail ESS, divergences, BFMI and the problems found.
     prior_table_ : list of dict
-        Every prior with its origin (user, scaled, default).
+        Every prior with its origin (user, scaled, default) and, in its note, the scale it is
+        on: a user's effect prior is on the linear predictor (logits for a classifier, log-rate
+        for poisson; inside the link with output bounds, where the prediction's change is smaller).
 
     Examples
     --------

@@ -3,7 +3,7 @@
 from .design import Term, make_terms
 from .model import LIKELIHOODS, build_model, model_target, uses_sufficient_statistics, verify_spec
 from .program import BayesProgram, stack_draws
-from .sampling import METHODS, SAMPLERS, diagnose, sample
+from .sampling import METHODS, SAMPLERS, check_options, diagnose, sample
 
 __all__ = ["Term", "make_terms", "LIKELIHOODS", "build_model", "model_target", "uses_sufficient_statistics", "verify_spec", "BayesProgram", "stack_draws",
-           "METHODS", "SAMPLERS", "diagnose", "sample"]
+           "METHODS", "SAMPLERS", "check_options", "diagnose", "sample"]

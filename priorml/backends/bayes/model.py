@@ -17,9 +17,10 @@ change of ``eta`` from the smallest to the largest keypoint):
   non-negative increments (non-decreasing or non-increasing as needed);
 * convex/concave only: ``s = R + c - sum(w c)``, ``c`` cumulative sums of
   non-negative (convex) or non-positive (concave) increments;
-* unimodal peak (valley: negated): ``s_i = A exp(rw_i) tanh((mode - u_i) / eps)``
-  with the mode a parameter in (0, 1): the sign of the slopes changes once,
-  from + to -, so the curve rises then falls, whatever the draw;
+* unimodal peak (valley: negated): ``s_i = A q_i / sum(q w) tanh((mode - u_i) / eps)``
+  with ``q = exp(random walk)`` and the mode a parameter in (0, 1): the sign of
+  the slopes changes once, from + to -, so the curve rises then falls, whatever
+  the draw; its rise plus fall is at most ``A``;
 * ordered categories: each level is the largest of its lower neighbours plus
   a half-normal increment;
 * edgeworth trust: ``h`` on a coarse 2-D grid built from non-negative mixed
@@ -29,6 +30,11 @@ change of ``eta`` from the smallest to the largest keypoint):
 * dominance: the dominant feature's slopes (monotonic) or total effect
   (range) are the dominated one's maximum plus a positive excess;
 * output bounds: a scaled sigmoid link (both bounds) or a softplus (one bound).
+
+A user's effect prior is a prior on ``R``, the change of the additive predictor
+``eta``: in target units for gaussian and student_t (inside the bounds' link when
+the output is bounded, so the prediction changes less near a bound), in logits
+for classifiers and log-rate for poisson; the prior table says which.
 
 ``likelihood="lognormal"`` models ``log y`` (standardised) with this additive
 predictor and Gaussian noise: the prediction is the mean
@@ -184,6 +190,23 @@ def verify_spec(spec: Spec, likelihood: str) -> None:
             problems.append(Problem(f"priors.{p.feature}", "no effect prior on a unimodal feature",
                                     "an effect prior", "The change across the range says nothing of the size of a peak; remove it.",
                                     p.feature, "effect"))
+    ip, ns = spec.priors.intercept, spec.priors.noise
+    if ip is not None and likelihood in ("lognormal", "poisson") and ip.mean <= 0:
+        level = "typical count" if likelihood == "poisson" else "typical target level"
+        problems.append(Problem("priors.intercept.mean", f"a positive mean with likelihood={likelihood!r}", repr(ip.mean),
+                                f"The mean prediction is positive with this likelihood; give the {level} (> 0), "
+                                "or remove the prior.", key="mean"))
+    if ip is not None and likelihood == "bernoulli" and not 0 < ip.mean < 1:
+        problems.append(Problem("priors.intercept.mean", "a probability in (0, 1) for a classifier (the typical "
+                                "probability of classes_[1])", repr(ip.mean),
+                                "A classifier predicts probabilities; give the base rate, e.g. {mean: 0.3, sd: 0.1}, "
+                                "or remove the prior.", key="mean"))
+    if ns is not None and likelihood in ("poisson", "bernoulli"):
+        spread = "the rate (variance = mean)" if likelihood == "poisson" else "the probability"
+        problems.append(Problem("priors.noise", f"no noise prior with likelihood={likelihood!r}",
+                                repr(ns.to_dict()), f"This likelihood has no noise scale: its spread follows from "
+                                f"{spread}. Remove priors.noise, or use likelihood='gaussian' or 'student_t'.",
+                                key="noise"))
     if problems:
         raise SpecError(problems, title="Spec cannot be compiled by the Bayesian backend")
 
@@ -239,7 +262,7 @@ def uses_sufficient_statistics(spec: Spec, likelihood: str) -> bool:
 
 def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.ndarray, *, likelihood: str,
                 smoothness: float = 1.0, effect_scale: float | str | None = None,
-                sufficient: bool | None = None) -> BuildResult:
+                sufficient: bool | None = None, scaled_intercept: tuple[float, float] | None = None) -> BuildResult:
     """The PyMC model; ``y`` in model units (:func:`model_target`: standardised target or log-target,
     0/1, or counts).
 
@@ -247,7 +270,12 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
     on the exact sufficient statistics (no per-row node ``y``); the pointwise log-likelihood is
     then computed from the draws after sampling (:func:`pointwise_log_likelihood`). The prior
     predictive never needs the likelihood term. ``sufficient=False`` forces the per-row
-    likelihood (tests compare the two)."""
+    likelihood (tests compare the two).
+
+    The intercept's default prior is scaled to ``y`` for classifiers (the logit of the class share)
+    and poisson (the log of the mean count). ``scaled_intercept=(mu, sigma)`` gives it instead: a
+    prior predictive passes the fit's (recorded in the prior table), so that its draws come from the
+    priors of the fit, not from priors scaled to a placeholder ``y``."""
     import pymc as pm
     import pytensor.tensor as pt
 
@@ -262,6 +290,7 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
     unit = "logit" if classification else ("log-rate" if counts else
                                            "standardised log target" if lognormal else "standardised target")
     per_level = f"; translated to log units at the geometric mean of y ({level:.4g}), first order" if lognormal else ""
+    user_unit = _user_effect_unit(spec, likelihood)
     effect_level = _EffectLevel(pm, effect_scale, likelihood, unit, records)
     idx = {n: i for i, n in enumerate(spec.feature_names)}
     coords = {"obs": np.arange(len(y))}
@@ -272,21 +301,23 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
         W = {} if sufficient else {name: pm.Data(f"W_{name}", w) for name, w in weights.items()}
         # ------------------------------------------------------------------ intercept
         ip = spec.priors.intercept
-        if ip is not None and lognormal:
-            if ip.mean <= 0:
-                raise SpecError([Problem("priors.intercept.mean", "a positive mean with likelihood='lognormal'",
-                                         repr(ip.mean), "Give the typical target level (> 0), or remove the prior.")])
-            mu_l, sd_l = float(np.log(ip.mean)), ip.sd / ip.mean
-            b0_log = pm.Normal("intercept_user_log", mu_l, sd_l)
-            b0 = pm.Deterministic("b0", (b0_log - schema.y_mean) / schema.y_scale)
-            records.append(PriorRecord("intercept", None, "Normal", {"mu": mu_l, "sigma": sd_l}, "user",
-                                       f"log target: log(mean {ip.mean:g}), sd {ip.sd:g} / mean (first order)"))
-        elif ip is not None and not classification and not counts:
+        if ip is not None and likelihood in ("lognormal", "poisson", "bernoulli"):
+            # a prior on the mean prediction (target units), carried to the link scale at its mean
+            mu_l, sd_l, how = _linked_intercept(likelihood, ip.mean, ip.sd)
+            if lognormal:
+                b0_log = pm.Normal("intercept_user_log", mu_l, sd_l)
+                b0 = pm.Deterministic("b0", (b0_log - schema.y_mean) / schema.y_scale)
+            else:
+                b0 = pm.Normal("b0", mu_l, sd_l)
+            records.append(PriorRecord("intercept", None, "Normal", {"mu": mu_l, "sigma": sd_l}, "user", how))
+        elif ip is not None:
             b0_user = pm.Normal("intercept_user", ip.mean, ip.sd)
             b0 = pm.Deterministic("b0", (b0_user - schema.y_mean) / schema.y_scale)
             records.append(PriorRecord("intercept", None, "Normal", {"mu": ip.mean, "sigma": ip.sd}, "user", "target units"))
         else:
-            if classification:
+            if scaled_intercept is not None:
+                mu0, sd0 = (float(v) for v in scaled_intercept)
+            elif classification:
                 p = float(np.clip(np.mean(y), 0.02, 0.98))
                 mu0, sd0 = float(np.log(p / (1 - p))), 1.5
             elif counts:
@@ -308,7 +339,7 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
                 values[term.name] = _categorical(pm, pt, f, schema.features[j], term, records)
                 continue
             s, R = _numeric_slopes(pm, pt, spec, f, j, term, idx, slopes, totals, scale, unit, smoothness, records,
-                                   per_level, effect_level)
+                                   per_level, effect_level, user_unit)
             slopes[j], totals[j] = s, R
             w = unit_widths(term.knots[0])
             values[term.name] = pt.concatenate([pt.zeros(1), pt.cumsum(s * w)])
@@ -364,6 +395,29 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
     return BuildResult(model, records, link, [] if sufficient else [f"W_{t.name}" for t in terms])
 
 
+def _linked_intercept(likelihood: str, mean: float, sd: float) -> tuple[float, float, str]:
+    """A user's intercept prior (mean prediction ~ Normal(mean, sd), target units) on the link scale:
+    the link at ``mean``, and ``sd`` times the link's slope there (first order)."""
+    if likelihood == "bernoulli":
+        return (float(np.log(mean / (1 - mean))), sd / (mean * (1 - mean)),
+                f"logit: logit(mean {mean:g}), sd {sd:g} / (mean (1 - mean)) (first order)")
+    what = "log-rate" if likelihood == "poisson" else "log target"
+    return float(np.log(mean)), sd / mean, f"{what}: log(mean {mean:g}), sd {sd:g} / mean (first order)"
+
+
+def _user_effect_unit(spec: Spec, likelihood: str) -> str:
+    """What a user's effect prior is a prior on, as the prior table states it: the change of the
+    linear predictor, which is the change of the prediction only without a curved link."""
+    if likelihood == "bernoulli":
+        return "logits (the linear predictor: a change of log-odds, not of probability)"
+    if likelihood == "poisson":
+        return "log-rate (the linear predictor: log of the count's mean, not counts)"
+    if spec.output is not None and likelihood != "lognormal":
+        return ("target units, on the linear predictor inside the output bounds' link; the prediction changes "
+                "less near a bound, so its mass in the range is approximate (lower)")
+    return "target units"
+
+
 def _dominance_order(spec: Spec) -> list[int]:
     """Feature indices with every dominated feature before its dominant one."""
     idx = {n: i for i, n in enumerate(spec.feature_names)}
@@ -393,7 +447,7 @@ def _random_walk(pm, pt, name: str, n: int, tau):
 
 
 def _numeric_slopes(pm, pt, spec, f: NumericFeature, j: int, term: Term, idx, slopes, totals, scale, unit,
-                    smoothness, records, per_level: str, effect_level: _EffectLevel):
+                    smoothness, records, per_level: str, effect_level: _EffectLevel, user_unit: str):
     knots = term.knots[0]
     w = unit_widths(knots)
     S = len(w)
@@ -413,13 +467,15 @@ def _numeric_slopes(pm, pt, spec, f: NumericFeature, j: int, term: Term, idx, sl
             dist, params = elicit_magnitude(lo, hi, prior.prob)
             R_user = getattr(pm, dist)(f"{name}_effect_user", **params)
             records.append(PriorRecord(f"{name}_effect_user", feature, dist, params, "user",
-                                       f"|total change| across the range, target units; P(in {[lo, hi]}) = {prior.prob}"
+                                       f"|total change| across the range, {user_unit}; P(in {[lo, hi]}) = {prior.prob}"
                                        + per_level))
             return R_user / scale
         R = pm.LogNormal(f"{name}_{tag}", effect_level(), 1.0)  # centred: only the location is learned
         sigma = float(np.sqrt(2.0)) if effect_level.learn else 1.0
+        what = ("rise plus fall across the range (at most; less where the mode is near a keypoint segment)"
+                if tag == "amplitude" else "|total change| across the range")
         records.append(PriorRecord(f"{name}_{tag}", feature, "LogNormal", {"mu": effect_level.log_scale, "sigma": sigma},
-                                   "scaled", f"|total change| across the range, {unit}" + effect_level.note()))
+                                   "scaled", f"{what}, {unit}" + effect_level.note()))
         return R
 
     def signed_total():
@@ -427,7 +483,7 @@ def _numeric_slopes(pm, pt, spec, f: NumericFeature, j: int, term: Term, idx, sl
             dist, params = elicit_signed(*prior.effect, prior.prob)
             R_user = pm.Normal(f"{name}_effect_user", **params)
             records.append(PriorRecord(f"{name}_effect_user", feature, dist, params, "user",
-                                       f"total change across the range, target units; P(in {list(prior.effect)}) = {prior.prob}"
+                                       f"total change across the range, {user_unit}; P(in {list(prior.effect)}) = {prior.prob}"
                                        + per_level))
             return R_user / scale
         sd = 2.0 * float(np.exp(effect_level.log_scale))  # median |R| = 0.67 sd, about that of the monotone prior
@@ -447,9 +503,12 @@ def _numeric_slopes(pm, pt, spec, f: NumericFeature, j: int, term: Term, idx, sl
         mode = pm.Beta(f"{name}_mode", 2.0, 2.0)
         records.append(PriorRecord(f"{name}_mode", feature, "Beta", {"alpha": 2.0, "beta": 2.0}, "default",
                                    "location of the peak/valley on the scaled range [0, 1]"))
-        rw = _random_walk(pm, pt, f"{name}_rw", S, smooth("rw"))
+        q = pt.exp(_random_walk(pm, pt, f"{name}_rw", S, smooth("rw")))
         sign = 1.0 if f.unimodal == "peak" else -1.0
-        s = sign * A * pt.exp(rw) * pt.tanh((mode - segment_midpoints(knots)) / UNIMODAL_EPS)
+        # normalised as the monotone slopes are (sum(q w) = 1), so that the curve's total variation (rise
+        # plus fall) is A times a weighted mean of |tanh| <= 1: A is the size of the effect, not a factor
+        # that the random walk multiplies by up to e^(+-8)
+        s = sign * A * (q / pt.sum(q * w)) * pt.tanh((mode - segment_midpoints(knots)) / UNIMODAL_EPS)
         return s, None
     if m:
         R = magnitude("effect")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import logging
 import os
+import sys
 import warnings
 from typing import Any
 
@@ -34,20 +37,102 @@ def resolve_sampler(sampler: str) -> str:
     return sampler
 
 
-def _jax_device(device: str) -> None:
-    """Pick the JAX platform before JAX is first imported (numpyro)."""
-    if device == "cpu":
-        os.environ["JAX_PLATFORMS"] = "cpu"
-    elif device == "gpu":
-        os.environ["JAX_PLATFORMS"] = "cuda"
+#: nutpie's adaptation needs at least this many warm-up steps (tune=0 panics inside its Rust code)
+NUTPIE_MIN_TUNE = 1
+
+
+def check_options(*, method: str, sampler: str, tune: int, device: str) -> str:
+    """The sampler a fit will use, after refusing what cannot run; nothing is sampled and JAX is not
+    configured. ``sampler='auto'`` falls back from nutpie to PyMC's own NUTS for ``tune=0``.
+
+    Raises :class:`~priorml.errors.SpecError` naming ``device`` (``'gpu'`` without numpyro, or without
+    a GPU visible to JAX: checked before any JAX setting changes, so the process can still sample on
+    the CPU afterwards) or ``tune`` (``tune=0`` with ``sampler='nutpie'``)."""
+    from ...errors import Problem, SpecError
+
+    used = method
+    if method == "nuts":
+        used = resolve_sampler(sampler)
+        if used == "nutpie" and tune < NUTPIE_MIN_TUNE:
+            if sampler != "auto":
+                raise SpecError([Problem("tune", f"at least {NUTPIE_MIN_TUNE} warm-up step with sampler='nutpie'",
+                                         repr(tune), "nutpie cannot adapt its step size without warm-up; use "
+                                         "tune >= 100 (1000 is the default), or sampler='pymc' or 'numpyro', "
+                                         "which accept tune=0.", key="tune")], title="Invalid arguments")
+            used = "pymc"
+    if device == "gpu" and used != "numpyro":
+        what = f"method={method!r}" if method != "nuts" else f"sampler={used!r}"
+        raise SpecError([Problem("device", "device='gpu' only with method='nuts' and sampler='numpyro'",
+                                 f"'gpu' with {what}", f"{what} runs where its own framework puts it "
+                                 "(nutpie, PyMC, ADVI and MAP: the CPU); use sampler='numpyro' to sample on a GPU, "
+                                 "or device='auto'.", key="device")], title="Invalid arguments")
+    if device == "gpu" and not _gpu_visible():
+        raise SpecError([Problem("device", "a GPU visible to JAX for device='gpu'", "no GPU device",
+                                 "JAX sees no GPU (is the CUDA build of jax installed, e.g. pip install "
+                                 "'jax[cuda12]', and a GPU visible, see nvidia-smi and CUDA_VISIBLE_DEVICES?); "
+                                 "use device='auto' or 'cpu' to sample on the CPU.", key="device")],
+                        title="Invalid arguments")
+    return used
+
+
+def _gpu_visible() -> bool:
+    """Whether JAX can run on a GPU. Without a CUDA (or ROCm) plugin of jaxlib, or with JAX_PLATFORMS
+    excluding it, the answer is no without importing JAX; otherwise JAX is initialised with its own
+    defaults (every available platform, which is what device='auto' would use) and asked. Nothing is
+    restricted, so a refusal leaves the process able to sample on the CPU."""
+    platforms = os.environ.get("JAX_PLATFORMS", "")
+    if platforms and not {"cuda", "gpu", "rocm"} & {p.strip().lower() for p in platforms.split(",")}:
+        return False
+    plugins = ("jax_cuda12_plugin", "jax_cuda13_plugin", "jax_rocm60_plugin", "jax_plugins")
+    if "jax" not in sys.modules and not any(importlib.util.find_spec(p) is not None for p in plugins):
+        return False
+    try:
+        import jax
+
+        return any(d.platform == "gpu" for d in jax.devices())
+    except RuntimeError:  # no backend could start
+        return False
+
+
+def _jax_device(device: str):
+    """``(context, extra nuts_sampler_kwargs)`` that run numpyro on ``device`` without a lasting
+    setting: JAX's default device is switched inside the context only. ``check_options`` has already
+    refused a GPU that JAX cannot see."""
+    if device == "auto":
+        return contextlib.nullcontext(), {}
+    import pymc.sampling.jax  # noqa: F401  (it sets XLA's CPU device count, which must precede JAX's start)
+    import jax
+
+    if device == "gpu":
+        return jax.default_device(jax.devices("gpu")[0]), {}
+    # parallel chains (pmap) would run on the default backend's devices; vectorised chains follow the context
+    extra = {} if jax.default_backend() == "cpu" else {"chain_method": "vectorized"}
+    return jax.default_device(jax.devices("cpu")[0]), extra
+
+
+@contextlib.contextmanager
+def quiet_pymc(quiet: bool):
+    """Silence PyMC's progress messages (its "pymc" logger below WARNING) while ``quiet``:
+    "Finished [100%]: Average Loss", "Initializing NUTS...", "Sampling: [...]"."""
+    if not quiet:
+        yield
+        return
+    log = logging.getLogger("pymc")
+    level = log.level
+    log.setLevel(max(logging.WARNING, level))
+    try:
+        yield
+    finally:
+        log.setLevel(level)
 
 
 def sample(model, *, method: str, sampler: str, draws: int, tune: int, chains: int, target_accept: float,
            random_state: int, progressbar: bool, device: str = "auto"):
-    """Run inference; returns (InferenceData, the sampler actually used)."""
+    """Run inference; returns (InferenceData, the sampler actually used). ``sampler`` is the resolved
+    one (:func:`check_options`)."""
     import pymc as pm
 
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), quiet_pymc(not progressbar):
         warnings.filterwarnings("ignore", category=FutureWarning)
         warnings.filterwarnings("ignore", message=".*[Nn]umba.*")
         if method == "map":
@@ -79,12 +164,12 @@ def sample(model, *, method: str, sampler: str, draws: int, tune: int, chains: i
                                   progress_bar=progressbar, save_warmup=False, target_accept=target_accept,
                                   cores=min(chains, os.cpu_count() or 1))
             return idata, used
-        if used == "numpyro":
-            _jax_device(device)
-        with model:
+        place, extra = _jax_device(device) if used == "numpyro" else (contextlib.nullcontext(), {})
+        with model, place:
             idata = pm.sample(draws=draws, tune=tune, chains=chains, target_accept=target_accept,
                               random_seed=random_state, progressbar=progressbar, nuts_sampler=used,
-                              cores=min(chains, os.cpu_count() or 1), compute_convergence_checks=False)
+                              cores=min(chains, os.cpu_count() or 1), compute_convergence_checks=False,
+                              **({"nuts_sampler_kwargs": extra} if extra else {}))
         return idata, used
 
 
@@ -135,15 +220,16 @@ def diagnose(idata, var_names: list[str], method: str, chains: int,
     post = idata.posterior
     names = [n for n in var_names if n in post]
     n_draws = int(post.sizes.get("draw", 0))
+    undefined: dict[str, list[str]] = {}  # diagnostic -> parameters where it is NaN
     if chains > 1:
-        rhat = az.rhat(post, var_names=names)
-        diag["r_hat_max"] = float(max(float(np.nanmax(rhat[n].values)) for n in names))
+        diag["r_hat_max"], undefined["r_hat"] = _extreme(az.rhat(post, var_names=names), names, np.max)
     else:
         diag["r_hat_max"] = float("nan")
-    ess_b = az.ess(post, var_names=names, method="bulk")
-    ess_t = az.ess(post, var_names=names, method="tail")
-    diag["ess_bulk_min"] = float(min(float(np.nanmin(ess_b[n].values)) for n in names))
-    diag["ess_tail_min"] = float(min(float(np.nanmin(ess_t[n].values)) for n in names))
+    ess_bad: list[str] = []
+    for kind in ("bulk", "tail"):
+        diag[f"ess_{kind}_min"], bad = _extreme(az.ess(post, var_names=names, method=kind), names, np.min)
+        ess_bad += [n for n in bad if n not in ess_bad]
+    undefined["effective sample size"] = ess_bad
     stats = getattr(idata, "sample_stats", None)
     div = int(np.asarray(stats["diverging"]).sum()) if stats is not None and "diverging" in stats else 0
     diag["divergences"] = div
@@ -158,6 +244,12 @@ def diagnose(idata, var_names: list[str], method: str, chains: int,
                                 "increase tune/draws, or simplify the spec (fewer keypoints).")
     if chains == 1:
         diag["problems"].append("one chain: r_hat cannot be computed; use chains >= 2.")
+    for what, bad in undefined.items():
+        if bad:
+            shown = ", ".join(bad[:3]) + (f" and {len(bad) - 3} more" if len(bad) > 3 else "")
+            diag["problems"].append(f"{what} undefined (NaN) for {shown}: too few draws ({n_draws} per chain) or "
+                                    "a chain that never moved, so convergence is unchecked; increase draws and "
+                                    "tune (e.g. draws=1000, tune=1000).")
     if diag["ess_bulk_min"] < need or diag["ess_tail_min"] < need:
         diag["problems"].append(f"effective sample size too low (bulk {diag['ess_bulk_min']:.0f}, tail "
                                 f"{diag['ess_tail_min']:.0f}; want >= {need}): increase draws.")
@@ -169,3 +261,12 @@ def diagnose(idata, var_names: list[str], method: str, chains: int,
     for p in diag["problems"]:
         warnings.warn(f"Sampler diagnostics: {p}", SamplerWarning, stacklevel=3)
     return diag
+
+
+def _extreme(ds, names: list[str], reduce) -> tuple[float, list[str]]:
+    """``reduce`` over every defined value of a diagnostic (NaN when none is), and the parameters
+    with an undefined (NaN) value: too few draws, or a chain stuck at one value."""
+    values = {n: np.asarray(ds[n].values, dtype=float).ravel() for n in names}
+    bad = [n for n, v in values.items() if np.any(np.isnan(v))]
+    defined = np.concatenate([v[~np.isnan(v)] for v in values.values()] + [np.empty(0)])
+    return (float(reduce(defined)) if defined.size else float("nan")), bad

@@ -265,3 +265,120 @@ def test_learned_effect_scale_follows_the_data():
     null["x3"] = [0.0, 1.0]
     spread = {k: np.median(np.abs(_total_effect_draws(m.predict_draws(null)))) for k, m in fits.items()}
     assert spread["learn"] < spread[None]
+
+
+# ---------------------------------------------------------------------- priors that depend on the likelihood
+def _counts_and_classes(n: int = 80, seed: int = 9):
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame({"a": rng.uniform(0, 1, n), "b": rng.uniform(0, 1, n)})
+    counts = rng.poisson(50, n)  # a mean rate of 50: the scaled intercept prior is about log 50
+    classes = (X["a"] + rng.normal(0, 0.3, n) > 0.5).astype(int).to_numpy()
+    return X, counts, classes
+
+
+@pytest.mark.parametrize("likelihood", ["poisson", "bernoulli"])
+def test_prior_predictive_uses_the_priors_of_the_fit(likelihood, monkeypatch):
+    """The intercept's default prior is scaled to the training target (log mean count, logit of the
+    class share); prior_predictive once rebuilt the model with y = 0 and drew from log 0.1 / logit 0.02."""
+    from priorml.backends import bayes
+
+    X, counts, classes = _counts_and_classes()
+    y = counts if likelihood == "poisson" else classes
+    spec = {"features": {"a": {"keypoints": 4}, "b": {"keypoints": 4}}}
+    model = prior_model(spec, X, y, likelihood=likelihood, draws=50)
+    fitted = _record(model, "intercept")
+    assert fitted["origin"] == "scaled"
+    built = []
+    original = bayes.build_model
+    monkeypatch.setattr(bayes, "build_model", lambda *a, **k: built.append(original(*a, **k)) or built[-1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        prior = model.prior_predictive(X, draws=PRIOR_MC, random_state=1)
+    (used,) = [r.to_dict() for r in built[0].records if r.parameter == "intercept"]
+    assert used == fitted
+    # and in the draws: the typical prediction is the training target's level
+    if likelihood == "poisson":
+        assert 25 < np.median(prior["mean"]) < 100  # 50; it was 0.1
+    else:
+        assert np.mean(prior["mean"]) == pytest.approx(np.mean(classes), abs=0.06)  # it was 0.27
+
+
+def test_unimodal_default_prior_is_the_size_of_the_other_effects():
+    """The unimodal slopes are normalised like the monotone ones: the amplitude is the effect's size
+    (rise plus fall at most), not a factor that the random walk multiplies by up to e^(+-8)."""
+    from priorml.backends.bayes.design import unit_widths
+
+    rng = np.random.default_rng(10)
+    n = 80
+    X = pd.DataFrame({"a": rng.uniform(0, 1, n), "d": rng.uniform(0, 1, n)})
+    y = X["a"].to_numpy() - (X["d"].to_numpy() - 0.5) ** 2 + rng.normal(0, 0.3, n)
+    spec = {"features": {"a": {"monotonic": "increasing"}, "d": {"unimodal": "peak"}}}
+    model = prior_model(spec, X, y, draws=2000)
+    sizes = {}
+    for j, name in enumerate("ad"):
+        v = model.program_.draws[model.program_.terms[j].name]  # vertex values, sd of y
+        sizes[name] = np.abs(np.diff(v, axis=1)).sum(axis=1)  # total variation
+        assert unit_widths(model.program_.terms[j].knots[0]).size == v.shape[1] - 1
+    # both: a log-normal with median 2 sd of y (the unimodal's variation at most that): q99 about 20
+    assert np.quantile(sizes["d"], 0.99) < 1.2 * np.quantile(sizes["a"], 0.99) < 40  # it was about 4,000
+    assert np.all(np.isfinite(sizes["d"])) and sizes["d"].max() < 500  # it was 2e8
+    assert np.median(sizes["d"]) > 0.3  # and not flat
+    for likelihood, target in (("poisson", rng.poisson(5, n)), ("lognormal", np.exp(y))):
+        m = prior_model(spec, X, target, likelihood=likelihood, draws=300)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            draws = m.prior_predictive(X, draws=1000, random_state=2)  # poisson: "lam value too large" once
+        assert np.all(np.isfinite(draws["mean"])) and np.all(np.isfinite(draws["y"])), likelihood
+
+
+@pytest.mark.parametrize("likelihood, mean, sd, link", [
+    ("bernoulli", 0.3, 0.05, lambda m: math.log(m / (1 - m))),
+    ("poisson", 40.0, 4.0, math.log),
+])
+def test_user_intercept_prior_of_a_classifier_or_poisson_model_is_applied(likelihood, mean, sd, link):
+    X, counts, classes = _counts_and_classes()
+    y = counts if likelihood == "poisson" else classes
+    spec = {"features": {"a": {"monotonic": "increasing"}, "b": {}}, "priors": {"intercept": {"mean": mean, "sd": sd}}}
+    model = prior_model(spec, X, y, likelihood=likelihood, draws=PRIOR_MC)
+    rec = _record(model, "intercept")
+    slope = mean * (1 - mean) if likelihood == "bernoulli" else mean  # the link's derivative at the mean
+    assert rec["origin"] == "user" and "first order" in rec["note"]
+    assert rec["params"] == pytest.approx({"mu": link(mean), "sigma": sd / slope})
+    b0 = model.program_.draws["b0"]  # on the link scale
+    assert b0.mean() == pytest.approx(link(mean), abs=0.05 * sd / slope + 0.01)
+    assert b0.std() == pytest.approx(sd / slope, rel=0.05)
+
+
+@pytest.mark.parametrize("likelihood, priors, where", [
+    ("bernoulli", {"intercept": {"mean": 5.0, "sd": 0.1}}, "priors.intercept.mean"),
+    ("poisson", {"intercept": {"mean": -1.0, "sd": 0.1}}, "priors.intercept.mean"),
+    ("poisson", {"noise": {"scale": 0.01}}, "priors.noise"),
+])
+def test_user_priors_a_likelihood_cannot_use_are_refused(likelihood, priors, where):
+    from priorml.backends.bayes import verify_spec
+
+    spec = priorml.Spec.from_dict({"features": {"a": {}}, "priors": priors})
+    with pytest.raises(priorml.SpecError) as err:
+        verify_spec(spec, likelihood)  # it was dropped silently
+    (p,) = err.value.problems
+    assert p.where == where and p.fix
+
+
+@pytest.mark.parametrize("likelihood, output, unit", [
+    ("gaussian", None, "target units; P"),
+    ("gaussian", {"min": 0, "max": 60}, "linear predictor inside the output bounds' link"),
+    ("bernoulli", None, "logits (the linear predictor"),
+    ("poisson", None, "log-rate (the linear predictor"),
+])
+def test_effect_prior_records_the_scale_it_is_on(likelihood, output, unit):
+    """A user's effect prior constrains the change of the linear predictor: the prediction's change
+    only without a curved link. The prior table says which (it said "target units" for all)."""
+    X, counts, classes = _counts_and_classes()
+    y = {"poisson": counts, "bernoulli": classes}.get(likelihood, 60 * (1 - X["a"].to_numpy()) * 0.5)
+    spec = {"features": {"a": {"monotonic": "decreasing"}, "b": {}}, "priors": {"a": {"effect": [-2, -1], "prob": 0.9}}}
+    if output:
+        spec["output"] = output
+    model = prior_model(spec, X, y, likelihood=likelihood, draws=10)
+    note = _record(model, "g0_effect_user")["note"]
+    assert unit in note
+    assert ("approximate" in note) == (output is not None)

@@ -9,6 +9,8 @@ each get one small fit of their own.
 
 from __future__ import annotations
 
+import logging
+import os
 import pickle
 import warnings
 
@@ -50,9 +52,12 @@ def nutpie_model(data):
 
 # ---------------------------------------------------------------------- samplers and methods
 @pytest.mark.parametrize("sampler, extra", [("pymc", {}), ("numpyro", {"device": "cpu"})])
-def test_every_nuts_implementation_gives_the_same_posterior(nutpie_model, data, sampler, extra):
+def test_every_nuts_implementation_gives_the_same_posterior(nutpie_model, data, sampler, extra, caplog):
     X, y = data
-    other = _fit(BayesianRegressor(SPEC, sampler=sampler, **extra, **NUTS), X, y)
+    with caplog.at_level(logging.INFO, logger="pymc"):
+        other = _fit(BayesianRegressor(SPEC, sampler=sampler, **extra, **NUTS), X, y)
+    # progressbar=False is quiet: PyMC logged "Initializing NUTS...", "Sampling 2 chains..."
+    assert not [r.getMessage() for r in caplog.records if r.name.startswith("pymc")]
     assert other.diagnostics_["sampler"] == sampler and other.program_.n_draws == 400
     # posterior means of the mean function agree to Monte-Carlo error (their posterior sd is ~0.1)
     np.testing.assert_allclose(other.predict(X), nutpie_model.predict(X), atol=0.08)
@@ -101,10 +106,13 @@ def test_divergence_advice_names_a_target_accept_above_the_one_used(used, advice
     assert _raise_target_accept(used).startswith(advice)
 
 
-def test_advi_with_student_t_noise(data):
+def test_advi_with_student_t_noise(data, caplog):
     X, y = data
-    est = BayesianRegressor(SPEC, likelihood="student_t", method="advi", draws=100, chains=2, progressbar=False,
-                            random_state=0).fit(X, y)
+    with caplog.at_level(logging.INFO, logger="pymc"):
+        est = BayesianRegressor(SPEC, likelihood="student_t", method="advi", draws=100, chains=2, progressbar=False,
+                                random_state=0).fit(X, y)
+    # progressbar=False is quiet: PyMC logged "Finished [100%]: Average Loss = ..."
+    assert not [r.getMessage() for r in caplog.records if r.name.startswith("pymc")]
     assert est.program_.n_draws == 200 and est.likelihood_ == "student_t"
     assert np.all(est.program_.draws["nu"] > 0)
     d = est.diagnostics_
@@ -269,6 +277,15 @@ def test_save_load_and_pickle_round_trips(nutpie_model, data, tmp_path):
     assert loaded.prior_table_ == nutpie_model.prior_table_
     assert loaded.diagnostics_["r_hat_max"] == nutpie_model.diagnostics_["r_hat_max"]
     assert priorml.certify(loaded, X).passed
+    # idata_: the posterior group, every parameter by chain (it was missing); the log-likelihood needs the data
+    assert set(loaded.idata_.groups()) == {"posterior"}
+    post, saved = loaded.idata_.posterior, nutpie_model.idata_.posterior
+    assert set(post.data_vars) == set(saved.data_vars) and post.sizes["chain"] == 2 and post.sizes["draw"] == 200
+    for name in saved.data_vars:
+        np.testing.assert_array_equal(np.asarray(post[name]), np.asarray(saved[name]), err_msg=name)
+    loaded.save(tmp_path / "again")  # a loaded model saves again
+    np.testing.assert_array_equal(np.asarray(priorml.load(tmp_path / "again").idata_.posterior["g0_rw_tau"]),
+                                  np.asarray(saved["g0_rw_tau"]))
     _same_predictions(nutpie_model, pickle.loads(pickle.dumps(nutpie_model)), X)
 
 
@@ -282,6 +299,8 @@ def test_map_classifier_save_load_keeps_string_classes(data, tmp_path):
     np.testing.assert_array_equal(loaded.predict(X), clf.predict(X))
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
     np.testing.assert_array_equal(pickle.loads(pickle.dumps(clf)).predict_proba(X), clf.predict_proba(X))
+    sizes = loaded.idata_.posterior.sizes  # a MAP point: one chain of one draw
+    assert (sizes["chain"], sizes["draw"]) == (1, 1) and "b0" in loaded.idata_.posterior
 
 
 # ---------------------------------------------------------------------- refused before sampling
@@ -312,3 +331,94 @@ def test_every_refusal_is_reported_at_once(data):
     wheres = [p.where for p in err.value.problems]
     assert "features.b.shape" in wheres and "interactions[trust a by c].trust" in wheres and "priors.c" in wheres
     assert wheres.index("features.b.shape") < wheres.index("interactions[trust a by c].trust") < wheres.index("priors.c")
+
+
+# ---------------------------------------------------------------------- options refused before sampling
+@pytest.mark.parametrize("options, runs", [
+    ({"sampler": "nutpie"}, "sampler='nutpie'"), ({"sampler": "pymc"}, "sampler='pymc'"),
+    ({"method": "map"}, "method='map'"), ({"method": "advi"}, "method='advi'"),
+])
+def test_gpu_is_refused_where_it_would_be_ignored(data, options, runs):
+    est = BayesianRegressor(SPEC, device="gpu", **{**NUTS, **options})
+    with pytest.raises(SpecError) as err:
+        est.fit(*data)  # these ran on the CPU without a word
+    (p,) = err.value.problems
+    assert p.where == "device" and runs in p.received and "numpyro" in p.fix
+    assert not hasattr(est, "program_")
+
+
+def test_gpu_without_a_visible_gpu_is_a_clear_error_that_leaves_jax_usable(data):
+    from priorml.backends.bayes.sampling import _gpu_visible
+
+    if _gpu_visible():
+        pytest.skip("a GPU is visible to JAX here")
+    platforms = os.environ.get("JAX_PLATFORMS")
+    est = BayesianRegressor(SPEC, sampler="numpyro", device="gpu", **NUTS)
+    with pytest.raises(SpecError, match=r"device: expected a GPU visible to JAX") as err:
+        est.fit(*data)  # it was a bare AssertionError from JAX, and every later numpyro fit failed too
+    assert "device='auto' or 'cpu'" in err.value.problems[0].fix
+    assert os.environ.get("JAX_PLATFORMS") == platforms  # no lasting setting
+    import jax
+
+    assert jax.numpy.ones(2).sum() == 2.0  # JAX still runs (the numpyro fit with device='cpu' above, too)
+
+
+def test_tune_zero_is_refused_by_nutpie_and_runs_elsewhere(data):
+    from priorml.backends.bayes import check_options
+
+    est = BayesianRegressor(SPEC, sampler="nutpie", **{**NUTS, "tune": 0})
+    with pytest.raises(SpecError) as err:
+        est.fit(*data)  # it was a Rust panic (a BaseException: error_score could not catch it)
+    (p,) = err.value.problems
+    assert p.where == "tune" and "sampler='pymc'" in p.fix
+    assert check_options(method="nuts", sampler="auto", tune=0, device="auto") == "pymc"
+    assert check_options(method="nuts", sampler="auto", tune=1, device="auto") == "nutpie"
+    assert check_options(method="advi", sampler="nutpie", tune=0, device="cpu") == "advi"
+
+
+# ---------------------------------------------------------------------- diagnostics that cannot be computed
+def _posterior(values: np.ndarray):
+    import arviz as az
+
+    return az.from_dict(posterior={"b0": values, "g0_effect": values[..., None] + np.arange(2)})
+
+
+@pytest.mark.parametrize("values, undefined", [
+    (np.random.default_rng(0).normal(size=(2, 3)), ("r_hat", "effective sample size")),  # 3 draws per chain
+    (np.ones((2, 50)), ("r_hat",)),  # chains that never moved
+])
+def test_undefined_diagnostics_are_a_problem_and_warn(values, undefined):
+    from priorml.backends.bayes import diagnose
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with pytest.warns(SamplerWarning) as rec:
+            d = diagnose(_posterior(values), ["b0", "g0_effect"], "nuts", 2)  # NaN passed every check
+    for what in undefined:
+        (p,) = [p for p in d["problems"] if p.startswith(f"{what} undefined (NaN)")]
+        assert "b0, g0_effect" in p and "increase draws" in p
+    assert any("undefined" in str(w.message) for w in rec)
+    assert np.isnan(d["r_hat_max"])
+
+
+# ---------------------------------------------------------------------- output bounds and quiet prior draws
+def test_predictive_draws_respect_the_output_bounds(data, caplog):
+    from bayes_helpers import prior_model
+
+    X, y = data
+    spec = {**SPEC, "output": {"min": 0, "max": 2.5}}
+    model = prior_model(spec, X, np.clip(y, 0.1, 2.4), draws=300)
+    mean = model.predict(X)
+    assert np.all((0 <= mean) & (mean <= 2.5))
+    iv = model.predict_interval(X, prob=0.9)
+    assert np.all((0 <= iv) & (iv <= 2.5))  # Gaussian noise around the bounded mean crossed them
+    assert np.all(iv[:, 0] < iv[:, 1])
+    model.progressbar = False
+    with caplog.at_level(logging.INFO, logger="pymc"):
+        prior = model.prior_predictive(X, draws=200, random_state=0)
+    assert np.all((0 <= prior["y"]) & (prior["y"] <= 2.5))
+    assert not [r.getMessage() for r in caplog.records if r.name.startswith("pymc")]  # "Sampling: [b0, ...]"
+    model.progressbar = True
+    with caplog.at_level(logging.INFO, logger="pymc"):
+        model.prior_predictive(X.iloc[:3], draws=5, random_state=0)
+    assert any("Sampling" in r.getMessage() for r in caplog.records)  # (so the check above could fail)
