@@ -23,7 +23,7 @@ import numpy as np
 
 from ..errors import Problem, SpecError
 
-__all__ = ["Split", "Protocol", "resolve_cv", "nested_order", "task_seed", "LOO_BELOW", "REPEAT_BELOW"]
+__all__ = ["Split", "Protocol", "resolve_cv", "splitter_folds", "nested_order", "task_seed", "LOO_BELOW", "REPEAT_BELOW"]
 
 #: below this many rows the default protocol is leave-one-out
 LOO_BELOW = 50
@@ -71,6 +71,35 @@ class Protocol:
                 "n_repeats": len({s.repeat for s in self.splits}), "pooled": self.pooled,
                 "n_rows": self.n_rows, "notes": list(self.notes)}
 
+
+def splitter_folds(splitter: Any, X: Any, y: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The (train, test) row indices of a scikit-learn splitter (boolean masks turned into indices).
+
+    A splitter that cannot split these rows (one that needs ``groups``, or more folds than rows),
+    yields nothing, or yields a split without training or test rows is a SpecError naming ``cv``,
+    not the splitter's own error.
+    """
+    try:
+        raw = list(splitter.split(X, y))
+    except (ValueError, TypeError) as exc:
+        first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise SpecError([Problem("cv", "a splitter that can split these rows from X and y alone", first,
+                                 "Use cv=5 (or another number of folds), or a splitter that needs no groups, "
+                                 "with n_splits at most the number of rows.")], title="Invalid cv") from None
+    if not raw:
+        raise SpecError([Problem("cv", "a splitter that yields at least one split", "no splits", "Use cv=5.")],
+                        title="Invalid cv")
+    folds = []
+    for i, (tr, te) in enumerate(raw):
+        tr, te = np.asarray(tr), np.asarray(te)
+        if tr.dtype == bool:
+            tr, te = np.flatnonzero(tr), np.flatnonzero(te)
+        if len(tr) == 0 or len(te) == 0:
+            raise SpecError([Problem("cv", "splits with training and test rows",
+                                     f"split {i}: {len(tr)} training, {len(te)} test rows",
+                                     "Use cv=5 or a splitter whose splits all have both.")], title="Invalid cv")
+        folds.append((tr, te))
+    return folds
 
 def task_seed(random_state: int, *keys: int) -> int:
     """A seed for one fit, a function of ``random_state`` and the fit's place (never of execution order)."""
@@ -154,24 +183,10 @@ def resolve_cv(cv: Any, X: Any, y: np.ndarray, y_codes: np.ndarray | None, rando
         return Protocol("kfold", f"{strat}{k}-fold cross-validation ({k} fits per model, n = {n})",
                         _kfold(k, 1, n, y_codes if clf else None, random_state), k == n, n, notes)
     if hasattr(cv, "split"):
-        try:
-            raw = list(cv.split(np.zeros((n, 1)) if X is None else X, y_codes if clf else y))
-        except (ValueError, TypeError) as exc:
-            raise SpecError([Problem("cv", "a splitter that can split these rows", str(exc).splitlines()[0][:200],
-                                     "Check the splitter's n_splits against the number of rows.")], title="Invalid cv") from None
-        if not raw:
-            raise SpecError([Problem("cv", "a splitter that yields at least one split", "no splits")], title="Invalid cv")
+        raw = splitter_folds(cv, np.zeros((n, 1)) if X is None else X, y_codes if clf else y)
         n_rep = getattr(cv, "n_repeats", 1)
         per = max(1, len(raw) // n_rep) if isinstance(n_rep, (int, np.integer)) and n_rep >= 1 else len(raw)
-        splits = []
-        for i, (tr, te) in enumerate(raw):
-            tr, te = np.asarray(tr), np.asarray(te)
-            if tr.dtype == bool:
-                tr, te = np.flatnonzero(tr), np.flatnonzero(te)
-            if len(tr) == 0 or len(te) == 0:
-                raise SpecError([Problem("cv", "splits with training and test rows", f"split {i}: {len(tr)} training, "
-                                         f"{len(te)} test rows")], title="Invalid cv")
-            splits.append(Split(i, i // per, i % per, tr, te))
+        splits = [Split(i, i // per, i % per, tr, te) for i, (tr, te) in enumerate(raw)]
         tests = np.concatenate([s.test for s in splits])
         pooled = all(len(s.test) == 1 for s in splits) and len(np.unique(tests)) == len(tests)
         return Protocol(type(cv).__name__, f"{type(cv).__name__} ({len(splits)} fits per model, n = {n})",

@@ -157,6 +157,7 @@ from ..spec import CategoricalFeature, NumericFeature, Spec
 from ..spec.constraints import Dominance, Trust
 from ..spec.spec import as_spec
 from . import _additive as add
+from ._cv import splitter_folds
 
 __all__ = ["check_assumptions", "AssumptionReport", "VERDICTS"]
 
@@ -413,7 +414,7 @@ def _check(spec: Spec, X: Any, y: Any, alpha: float, n_bootstrap: int, cv: Any, 
     cov = full.cov
     tasks = [delayed(_test)(c.cones, c.constraint == "unimodal", full.theta, cov, full.df_resid, n_bootstrap, s)
              for c, s in zip(testable, seeds)]
-    folds = _folds(splitter, n, yv if spec.task == "classification" else None)
+    folds = splitter_folds(splitter, np.zeros((n, 1)), yv if spec.task == "classification" else None)
     cones = [c.cones for c in testable]
     bounds = _bounds(spec)
     tasks += [delayed(_fold)(B, yv, spec.task, design.ridge_mask, tr, te, cones, bounds) for tr, te in folds]
@@ -874,32 +875,6 @@ def _splitter(cv: Any, task: str, y: np.ndarray, random_state: int):
         raise DataError([Problem("X", f"at least {2 * k} rows for {k}-fold cross-validation", f"{n} rows",
                                  "Provide more rows or a smaller cv.")])
     return KFold(n_splits=k, shuffle=True, random_state=int(random_state))
-
-
-def _folds(splitter: Any, n: int, y: np.ndarray | None) -> list:
-    """The (train, test) index pairs of ``splitter``; a splitter that cannot split these rows (one that
-    needs ``groups``, or more folds than rows) is a SpecError naming ``cv``, not the splitter's own error."""
-    try:
-        raw = list(splitter.split(np.zeros((n, 1)), y))
-    except (ValueError, TypeError) as exc:
-        first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        raise SpecError([Problem("cv", "a splitter that can split these rows from X and y alone", first,
-                                 "Use cv=5 (or another number of folds), or a splitter that needs no groups, "
-                                 "with n_splits at most the number of rows.")], title="Invalid cv") from None
-    folds = []
-    for i, (tr, te) in enumerate(raw):
-        tr, te = np.asarray(tr), np.asarray(te)
-        if tr.dtype == bool:
-            tr, te = np.flatnonzero(tr), np.flatnonzero(te)
-        if len(tr) == 0 or len(te) == 0:
-            raise SpecError([Problem("cv", "splits with training and test rows",
-                                     f"split {i}: {len(tr)} training, {len(te)} test rows",
-                                     "Use cv=5 or a splitter whose splits all have both.")], title="Invalid cv")
-        folds.append((tr, te))
-    if not folds:
-        raise SpecError([Problem("cv", "a splitter that yields at least one split", "no splits",
-                                 "Use cv=5.")], title="Invalid cv")
-    return folds
 
 
 # ---------------------------------------------------------------------- small helpers
