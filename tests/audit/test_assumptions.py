@@ -266,6 +266,23 @@ def test_true_monotone_jump_or_steep_rise_is_never_contradicted(n, sd, steep):
         assert r.table.loc[0, "verdict"] == "supported", r
 
 
+@pytest.mark.parametrize("truth, verdict", [
+    (lambda a: np.maximum(0.0, 1.0 - np.abs(a - 0.41) / 0.05), "supported"),  # a sharp peak between keypoints
+    (lambda a: ((a > 0.3) & (a < 0.62)).astype(float), "supported"),  # a plateau: jump up, jump down
+    (lambda a: np.sin(4 * np.pi * a), "contradicted"),  # two peaks
+])
+def test_unimodal_with_jumps_or_a_sharp_peak(truth, verdict):
+    """A single peak that is sharp or made of jumps was called contradicted in 5 of 5 seeds by the
+    piecewise-linear check; bin levels keep it single-peaked. Two peaks stay contradicted."""
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        a = rng.uniform(size=500)
+        y = truth(a) + rng.normal(0, 0.1, len(a))
+        r = check_assumptions({"features": {"a": {"unimodal": "peak"}}}, pd.DataFrame({"a": a}), y,
+                              random_state=seed, **FAST)
+        assert r.table.loc[0, "verdict"] == verdict, r
+
+
 def test_feature_correlated_with_a_jumping_one_is_not_fooled():
     """b = a + small noise (correlation 0.995) has no effect; a (unconstrained) jumps between
     keypoints. When b is truly flat, a check at level 0.05 calls its declared increase supported
