@@ -342,7 +342,7 @@ def load(path: str | os.PathLike):
         est = cls(spec=spec, **{k: _param_value(v) for k, v in params.items()})
         est._validate_params()  # the estimator's own parameter constraints (scikit-learn)
     except (KeyError, TypeError, ValueError) as exc:
-        _corrupted(meta_path, "'params'", f"parameters that {name} accepts", str(exc).splitlines()[0])
+        _corrupted(meta_path, "'params'", f"parameters that {name} accepts", str(exc).splitlines()[0].rstrip("."))
     est.n_features_in_ = n_in
     try:
         if "feature_names_in_" in fitted:

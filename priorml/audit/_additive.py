@@ -160,7 +160,8 @@ class Design:
                 k = per + 1 if f.name not in shaped else max(per + 1, 3)
                 knots = subset_knots(kp, k)
                 if f.name in free:  # never tested, only adjusted for: as finely as the rows allow
-                    knots = np.unique(np.quantile(col, np.linspace(0, 1, max(2, min(per + 1, FREE_KNOTS)))))
+                    dense = np.unique(np.quantile(col, np.linspace(0, 1, max(2, min(per + 1, FREE_KNOTS)))))
+                    knots = dense if len(dense) >= 2 else knots  # a constant column keeps the spec's keypoints
                 cols = np.arange(p, p + len(knots) - 1)
                 blk = Block(f.name, "numeric", cols, j, knots, len(kp), n_unique=int(len(np.unique(col))))
                 if f.name in stepped and len(knots) >= 2:

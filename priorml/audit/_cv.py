@@ -82,7 +82,7 @@ def splitter_folds(splitter: Any, X: Any, y: Any) -> list[tuple[np.ndarray, np.n
     try:
         raw = list(splitter.split(X, y))
     except (ValueError, TypeError) as exc:
-        first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        first = str(exc).splitlines()[0][:200].rstrip(".") if str(exc) else type(exc).__name__
         raise SpecError([Problem("cv", "a splitter that can split these rows from X and y alone", first,
                                  "Use cv=5 (or another number of folds), or a splitter that needs no groups, "
                                  "with n_splits at most the number of rows.")], title="Invalid cv") from None

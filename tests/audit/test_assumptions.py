@@ -283,6 +283,16 @@ def test_unimodal_with_jumps_or_a_sharp_peak(truth, verdict):
         assert r.table.loc[0, "verdict"] == verdict, r
 
 
+def test_constant_unconstrained_column():
+    """An unconstrained numeric column with one value (a flag constant in a drift window) is
+    adjusted for with the spec's keypoints, not dropped into a raw numpy error."""
+    rng = np.random.default_rng(0)
+    a = rng.uniform(size=100)
+    r = check_assumptions({"features": {"a": {"monotonic": 1}, "c": {}}}, pd.DataFrame({"a": a, "c": 1.0}),
+                          a + rng.normal(0, 0.1, 100), **FAST)
+    assert r.table.loc[0, "verdict"] == "supported" and set(r.effects) == {"a", "c"}
+
+
 def test_feature_correlated_with_a_jumping_one_is_not_fooled():
     """b = a + small noise (correlation 0.995) has no effect; a (unconstrained) jumps between
     keypoints. When b is truly flat, a check at level 0.05 calls its declared increase supported
