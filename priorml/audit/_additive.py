@@ -8,10 +8,10 @@ Model (linear predictor ``eta``; the mean for regression, the log-odds of
 * numeric ``g_j`` (``Block.basis``), on the feature's keypoints (those of
   :class:`priorml.spec.schema.Schema`, thinned when rows are scarce):
 
-  - ``"ramp"`` (a shape, or in an interaction): piecewise linear, written with
+  - ``"ramp"`` (a shape, in a dominance, or in a trust pair with either): piecewise linear, written with
     *ramp* columns ``r_k(x) = clip((x - t_k) / (t_(k+1) - t_k), 0, 1)``, so that
     coefficient ``d_k`` is the change of ``g_j`` across segment ``k``;
-  - ``"step"`` (only monotonic or unimodal declared): a staircase with *step*
+  - ``"step"`` (only monotonic or unimodal declared, otherwise as a "ramp" is not): a staircase with *step*
     columns ``s_k(x) = 1[x > (t_k + t_(k+1)) / 2]`` (``d_k`` the change from
     the level of ``t_k``'s bin to that of ``t_(k+1)``'s), plus untested
     columns: a slope within each bin, centred at the bin's mean value, so that
@@ -23,9 +23,11 @@ Model (linear predictor ``eta``; the mean for regression, the log-odds of
   ``d``, so the constraint cones below read the same for every basis;
 * categorical ``g_j``: one column per category present in the data;
 * trust ``h_ab``: products of the ramps of ``a`` and ``b`` on a coarse grid (at
-  most 4 x 4 keypoints, a subset of the features' keypoints); coefficient
-  ``m_ik`` is exactly the mixed difference of the fitted surface over grid
-  cell ``(i, k)`` (the main effects add none).
+  most 4 x 4 keypoints, a subset of the features' keypoints), or, when both
+  features are staircases (``Block.basis`` "step" for the trust block), of
+  steps at split points between the grid values that are bin splits of the
+  two features; coefficient ``m_ik`` is exactly the mixed difference of the
+  fitted surface over grid cell ``(i, k)`` (the main effects add none).
 
 Every constraint of a spec is then a *polyhedral cone* ``{theta : A theta_S >= 0}``
 on a few coefficients ``S`` (a union of cones for a unimodal shape).
@@ -66,6 +68,15 @@ def steps(x: np.ndarray, knots: np.ndarray) -> np.ndarray:
     return (x > mids[None, :]).astype(float)
 
 
+def _grid_splits(knots: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """Split points between neighbouring values of a coarse ``grid`` (a subset of ``knots``), each one of the
+    bin splits of ``knots`` (halfway between neighbouring knots), so that a trust staircase changes only where
+    its features' own staircases may."""
+    pos = np.searchsorted(knots, grid)
+    mids = (knots[:-1] + knots[1:]) / 2.0
+    return np.array([mids[(i + j) // 2] for i, j in zip(pos[:-1], pos[1:])])
+
+
 def subset_knots(knots: np.ndarray, k: int) -> np.ndarray:
     """At most ``k`` of the knots, evenly spread by index, always both ends."""
     knots = np.asarray(knots, dtype=float)
@@ -94,6 +105,16 @@ class Block:
     extra: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # numeric: untested columns
     centres: np.ndarray | None = None  # numeric "step": mean of the training values in each bin
     bins: np.ndarray | None = None  # numeric "step": the split points between bins
+
+    splits: tuple[np.ndarray, np.ndarray] | None = None  # trust "step": split points along (feature, by)
+
+    def axis(self, x: np.ndarray, side: int) -> np.ndarray:
+        """A trust term's columns along one of its features (``side`` 0: feature, 1: by) at values ``x``:
+        ramps on its grid, or steps at its split points."""
+        x = np.asarray(x, dtype=float)
+        if self.basis == "step":
+            return (x[:, None] > self.splits[side][None, :]).astype(float)
+        return ramps(x, self.grids[side])
 
     @property
     def all_cols(self) -> np.ndarray:
@@ -128,11 +149,22 @@ class Design:
         self.blocks: dict[str, Block] = {}
         self.trusts: list[Block] = []
         shaped = {f.name for f in spec.features if getattr(f, "shape", None) or getattr(f, "unimodal", None)}
-        paired = {n_ for inter in spec.interactions for n_ in inter.features}
         # Piecewise constant where only monotonicity or unimodality is declared: the least-squares levels of
         # a staircase are bin means, and bin means of a monotone (unimodal) effect are monotone (unimodal),
         # so a jump or a steep rise between keypoints cannot make a true constraint look violated, as the
         # over- and undershoot of a piecewise-linear fit around a jump does.
+        # A trust pair is a staircase too (a surface constant on the cells of a coarse grid whose splits are
+        # bin splits of its two features): cell means of an effect whose slope grows with the partner keep
+        # non-negative mixed differences. Not with a shape (slopes) or a dominance (slopes, ranges).
+        shaped_only = {f.name for f in spec.features if getattr(f, "shape", None)}
+        paired = {n_ for inter in spec.interactions if inter not in spec.trusts for n_ in inter.features}
+        step_trusts = list(spec.trusts)
+        while True:  # a trust is a staircase only if neither feature needs slopes (nor is in a sloped trust)
+            keep = [t for t in step_trusts if not ({t.feature, t.by} & (shaped_only | paired))]
+            paired |= {n_ for t in step_trusts if t not in keep for n_ in (t.feature, t.by)}
+            if len(keep) == len(step_trusts):
+                break
+            step_trusts = keep
         stepped = {f.name for f in spec.features
                    if (getattr(f, "monotonic", None) or getattr(f, "unimodal", None))
                    and not getattr(f, "shape", None) and f.name not in paired}
@@ -189,6 +221,8 @@ class Design:
             m = (len(ga) - 1) * (len(gb) - 1)
             blk = Block(f"{t.feature}|{t.by}", "trust", np.arange(p, p + m), pair=(idx[t.feature], idx[t.by]),
                         grids=(ga, gb))
+            if t in step_trusts and a.basis in ("step", "both") and b.basis in ("step", "both"):
+                blk.basis, blk.splits = "step", (_grid_splits(a.knots, ga), _grid_splits(b.knots, gb))
             self.trusts.append(blk)
             p += m
         self.n_coef = p
@@ -196,8 +230,8 @@ class Design:
         self.ridge_mask[0] = 0.0
         self._means = self.matrix(Xenc).mean(axis=0)
         self._trust_means = {
-            blk.name: (ramps(Xenc[:, blk.pair[0]], blk.grids[0]).mean(axis=0),
-                       ramps(Xenc[:, blk.pair[1]], blk.grids[1]).mean(axis=0)) for blk in self.trusts}
+            blk.name: (blk.axis(Xenc[:, blk.pair[0]], 0).mean(axis=0),
+                       blk.axis(Xenc[:, blk.pair[1]], 1).mean(axis=0)) for blk in self.trusts}
 
     def trust_block(self, feature: str, by: str) -> Block:
         return next(b for b in self.trusts if b.name == f"{feature}|{by}")
@@ -216,8 +250,8 @@ class Design:
                 for c, k in zip(blk.codes, blk.cols):
                     B[:, k] = codes == c
         for blk in self.trusts:
-            ra = ramps(Xenc[:, blk.pair[0]], blk.grids[0])
-            rb = ramps(Xenc[:, blk.pair[1]], blk.grids[1])
+            ra = blk.axis(Xenc[:, blk.pair[0]], 0)
+            rb = blk.axis(Xenc[:, blk.pair[1]], 1)
             B[:, blk.cols] = (ra[:, :, None] * rb[:, None, :]).reshape(n, -1)
         return B
 
@@ -247,8 +281,8 @@ class Design:
             value = (at or {}).get(partner)
             if value is None:
                 continue
-            own = np.diff(ramps(blk.knots, t.grids[side]), axis=0)  # (K-1, segments of name's grid)
-            other = ramps(np.array([value]), t.grids[1 - side])[0]  # (segments of partner's grid,)
+            own = np.diff(t.axis(blk.knots, side), axis=0)  # (K-1, segments of name's grid)
+            other = t.axis(np.array([value]), 1 - side)[0]  # (segments of partner's grid,)
             if side == 0:
                 M[:, t.cols] += (own[:, :, None] * other[None, None, :]).reshape(k1, -1)
             else:
@@ -285,7 +319,7 @@ class Design:
         center[used] = self._means[used]
         for t, partner, side in self.partners(name):
             means = self._trust_means[t.name]
-            own = ramps(blk.knots, t.grids[side])
+            own = t.axis(blk.knots, side)
             other = means[1 - side]
             if side == 0:
                 C[:, t.cols] = (own[:, :, None] * other[None, None, :]).reshape(len(grid), -1)

@@ -11,23 +11,27 @@ all features at once (see :mod:`priorml.audit._additive`), on the spec's own
 keypoints (those of :class:`~priorml.spec.schema.Schema`, thinned evenly, both
 ends kept, so that there are at least 5 rows per coefficient):
 
-* a feature declared only monotonic or unimodal (no shape, in no interaction)
-  gets a *staircase*, one level per keypoint's bin (bins split halfway between
+* a feature declared only monotonic or unimodal (no shape, in no dominance,
+  and in no trust pair with a shaped or dominance feature) gets a *staircase*, one level per keypoint's bin (bins split halfway between
   neighbouring keypoints), plus a slope inside each bin through the bin's mean.
   Its levels are then the bin means of the effect, and bin means of a monotone
   (unimodal) effect are monotone (unimodal) whatever the effect does between
   keypoints: a jump or a steep rise cannot make a true constraint look
   violated, as the over- and undershoot of a piecewise-linear fit around a jump
   did. The constraint is tested on the levels;
-* a feature with a convex/concave shape or in an interaction gets a
-  piecewise-linear curve (its constraints are about slopes);
+* a feature with a convex/concave shape or in a dominance (or in a trust pair
+  with such a feature) gets a piecewise-linear curve (its constraints are about
+  slopes);
 * an unconstrained numeric feature, never tested, only adjusted for, gets both
   a piecewise-linear curve and a staircase on up to 21 quantiles of its values,
   so that a correlated constrained feature cannot pick up what a coarser curve
   of it would leave in the residuals;
 * one level per category present in the data, and, for every trust
-  interaction, a bilinear surface on a grid of at most 4 x 4 of the two
-  features' keypoints.
+  interaction, a surface on a grid of at most 4 x 4 of the two features'
+  keypoints: a staircase constant on the grid's cells (split where the two
+  features' bins split) when both features have staircases, since cell means
+  of an effect whose slope grows with the partner keep non-negative mixed
+  differences; bilinear otherwise.
 
  Regression fits penalised least
 squares; classification a penalised logistic regression on the log-odds of
@@ -134,10 +138,9 @@ still need a model in which the constraints can be imposed to price them.
 Limits: the model is additive apart from declared trust pairs, so an
 undeclared interaction is averaged into the main effects; with few rows the
 keypoints are thinned and the checks see a coarser curve; a feature with a
-convex/concave shape or in an interaction keeps the piecewise-linear curve, so a
-jump between keypoints can make its monotonicity (or its trust, dominance) look
-violated, as before the staircase (a planted step in a trust pair: its monotone
-row contradicted in 6 of 6 seeds); a feature almost collinear with a declared
+convex/concave shape or in a dominance keeps the piecewise-linear curve, so a
+jump between keypoints can make its monotonicity (or the dominance) look
+violated; a feature almost collinear with a declared
 monotone feature whose effect jumps inside a bin can be fooled (correlation
 0.995, b without effect: b's declared increase called supported in 13 of 40
 planted data sets, 2 of 40 with a smooth effect); the

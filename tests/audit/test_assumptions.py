@@ -293,6 +293,36 @@ def test_constant_unconstrained_column():
     assert r.table.loc[0, "verdict"] == "supported" and set(r.effects) == {"a", "c"}
 
 
+def _trust_jump(rng, n):
+    """a jumps at 0.53 by more where b is higher (edgeworth trust, positive, holds); b rises."""
+    a, b = rng.uniform(size=(2, n))
+    return pd.DataFrame({"a": a, "b": b}), (a > 0.53) * (1 + 0.5 * b) + 0.2 * b + rng.normal(0, 0.1, n)
+
+
+TRUST_SPEC = {"features": {"a": {"monotonic": 1}, "b": {"monotonic": 1}},
+              "interactions": [{"trust": "edgeworth", "feature": "a", "by": "b", "direction": "positive"}]}
+
+
+def test_jump_in_a_trust_pair_is_not_a_violation():
+    """With the trust surface piecewise linear, a's monotonicity was contradicted in 6 of 6 seeds;
+    the trust staircase keeps every true constraint of the pair supported."""
+    for seed in range(3):
+        X, y = _trust_jump(np.random.default_rng(seed), 500)
+        r = check_assumptions(TRUST_SPEC, X, y, random_state=seed, **FAST)
+        assert r.table["verdict"].tolist() == ["supported"] * 3, r
+
+
+def test_jump_in_a_trust_pair_does_not_alarm_the_drift_monitor():
+    """Stationary stream, monitored model close to the truth: 9 of 10 batches alerted before."""
+    from sklearn.tree import DecisionTreeRegressor
+
+    rng = np.random.default_rng(0)
+    model = DecisionTreeRegressor(max_depth=6, random_state=0).fit(*_trust_jump(rng, 5000))
+    monitor = priorml.DriftMonitor(TRUST_SPEC, model)
+    alerts = [monitor.update(*_trust_jump(rng, 200)).alert for _ in range(8)]
+    assert not any(alerts), monitor.history
+
+
 def test_feature_correlated_with_a_jumping_one_is_not_fooled():
     """b = a + small noise (correlation 0.995) has no effect; a (unconstrained) jumps between
     keypoints. When b is truly flat, a check at level 0.05 calls its declared increase supported
