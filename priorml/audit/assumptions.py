@@ -139,8 +139,9 @@ Limits: the model is additive apart from declared trust pairs, so an
 undeclared interaction is averaged into the main effects; with few rows the
 keypoints are thinned and the checks see a coarser curve; a feature with a
 convex/concave shape or in a dominance keeps the piecewise-linear curve, so a
-jump between keypoints can make its monotonicity (or the dominance) look
-violated; a feature almost collinear with a declared
+jump between keypoints, or a sharp bend of a convex curve, can make its
+monotonicity, shape or dominance look violated (``exp(60 (a - 1))`` plus noise,
+n = 1000, declared increasing and convex: both contradicted); a feature almost collinear with a declared
 monotone feature whose effect jumps inside a bin can be fooled (correlation
 0.995, b without effect: b's declared increase called supported in 13 of 40
 planted data sets, 2 of 40 with a smooth effect); the
