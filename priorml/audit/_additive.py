@@ -8,10 +8,10 @@ Model (linear predictor ``eta``; the mean for regression, the log-odds of
 * numeric ``g_j`` (``Block.basis``), on the feature's keypoints (those of
   :class:`priorml.spec.schema.Schema`, thinned when rows are scarce):
 
-  - ``"ramp"`` (a shape, in a dominance, or in a trust pair with either): piecewise linear, written with
+  - ``"ramp"`` (in a dominance, a shape in a trust pair, or in a trust pair with either): piecewise linear, written with
     *ramp* columns ``r_k(x) = clip((x - t_k) / (t_(k+1) - t_k), 0, 1)``, so that
     coefficient ``d_k`` is the change of ``g_j`` across segment ``k``;
-  - ``"step"`` (only monotonic or unimodal declared, otherwise as a "ramp" is not): a staircase with *step*
+  - ``"step"`` (monotonic, unimodal or convex/concave declared, where a "ramp" is not needed): a staircase with *step*
     columns ``s_k(x) = 1[x > (t_k + t_(k+1)) / 2]`` (``d_k`` the change from
     the level of ``t_k``'s bin to that of ``t_(k+1)``'s), plus untested
     columns: a slope within each bin, centred at the bin's mean value, so that
@@ -136,7 +136,10 @@ class Block:
 
     @property
     def widths(self) -> np.ndarray:
-        """Segment widths on the unit interval (numeric)."""
+        """Segment widths on the unit interval (numeric): between neighbouring keypoints, or, for a
+        staircase, between the mean values of neighbouring bins (the slope between two bin levels)."""
+        if self.basis == "step" and self.centres is not None:
+            return np.maximum(np.diff(self.centres), 1e-12) / (self.knots[-1] - self.knots[0])
         return np.diff(self.knots) / (self.knots[-1] - self.knots[0])
 
 
@@ -153,6 +156,9 @@ class Design:
         # a staircase are bin means, and bin means of a monotone (unimodal) effect are monotone (unimodal),
         # so a jump or a steep rise between keypoints cannot make a true constraint look violated, as the
         # over- and undershoot of a piecewise-linear fit around a jump does.
+        # A convex/concave shape is checked on the slopes between neighbouring levels (per unit of the distance
+        # between the bins' mean values): a sharp bend then no longer shows as the dip a piecewise-linear fit
+        # makes before it.
         # A trust pair is a staircase too (a surface constant on the cells of a coarse grid whose splits are
         # bin splits of its two features): cell means of an effect whose slope grows with the partner keep
         # non-negative mixed differences. Not with a shape (slopes) or a dominance (slopes, ranges).
@@ -166,8 +172,8 @@ class Design:
                 break
             step_trusts = keep
         stepped = {f.name for f in spec.features
-                   if (getattr(f, "monotonic", None) or getattr(f, "unimodal", None))
-                   and not getattr(f, "shape", None) and f.name not in paired}
+                   if (getattr(f, "monotonic", None) or getattr(f, "unimodal", None) or getattr(f, "shape", None))
+                   and f.name not in paired}
         # A staircase alone would leave the rise within each bin in the residuals, where a correlated feature
         # could pick it up; so each bin also gets a slope through the bin's mean (which leaves the level of
         # the bin at the bin mean). An unconstrained feature, never tested, gets both ramps and steps, so that

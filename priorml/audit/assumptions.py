@@ -11,17 +11,20 @@ all features at once (see :mod:`priorml.audit._additive`), on the spec's own
 keypoints (those of :class:`~priorml.spec.schema.Schema`, thinned evenly, both
 ends kept, so that there are at least 5 rows per coefficient):
 
-* a feature declared only monotonic or unimodal (no shape, in no dominance,
+* a feature declared monotonic, unimodal or convex/concave (in no dominance,
   and in no trust pair with a shaped or dominance feature) gets a *staircase*, one level per keypoint's bin (bins split halfway between
   neighbouring keypoints), plus a slope inside each bin through the bin's mean.
   Its levels are then the bin means of the effect, and bin means of a monotone
   (unimodal) effect are monotone (unimodal) whatever the effect does between
   keypoints: a jump or a steep rise cannot make a true constraint look
   violated, as the over- and undershoot of a piecewise-linear fit around a jump
-  did. The constraint is tested on the levels;
-* a feature with a convex/concave shape or in a dominance (or in a trust pair
-  with such a feature) gets a piecewise-linear curve (its constraints are about
-  slopes);
+  did. The constraint is tested on the levels; a shape on the slopes between
+  neighbouring levels, per unit of the distance between the bins' mean values
+  (exact for a straight line; for a convex curve the bins' differing spreads
+  bend the levels a little, far less than the dip a piecewise-linear fit makes
+  before a sharp bend);
+* a shaped feature in a trust pair, and a feature in a dominance (or in a trust
+  pair with either), gets a piecewise-linear curve;
 * an unconstrained numeric feature, never tested, only adjusted for, gets both
   a piecewise-linear curve and a staircase on up to 21 quantiles of its values,
   so that a correlated constrained feature cannot pick up what a coarser curve
@@ -137,11 +140,10 @@ still need a model in which the constraints can be imposed to price them.
 
 Limits: the model is additive apart from declared trust pairs, so an
 undeclared interaction is averaged into the main effects; with few rows the
-keypoints are thinned and the checks see a coarser curve; a feature with a
-convex/concave shape or in a dominance keeps the piecewise-linear curve, so a
-jump between keypoints, or a sharp bend of a convex curve, can make its
-monotonicity, shape or dominance look violated (``exp(60 (a - 1))`` plus noise,
-n = 1000, declared increasing and convex: both contradicted); a feature almost collinear with a declared
+keypoints are thinned and the checks see a coarser curve; a feature in a
+dominance (or a shaped feature in a trust pair) keeps the piecewise-linear
+curve, so a jump between keypoints, or a sharp bend of a convex curve, can make
+its monotonicity, shape or dominance look violated; a feature almost collinear with a declared
 monotone feature whose effect jumps inside a bin can be fooled (correlation
 0.995, b without effect: b's declared increase called supported in 13 of 40
 planted data sets, 2 of 40 with a smooth effect); the
@@ -734,7 +736,7 @@ def _describe(c: _Check, design: add.Design, fit: add.Fit, alpha: float, task: s
                 return head + f", with a largest {against} of {_g(abs(d[k]))} between {_g(t[k])} and {_g(t[k + 1])}"
             return head + f", {'rising' if m > 0 else 'falling'} (or flat) across every segment"
         if c.constraint in ("convex", "concave"):
-            slopes = d / np.diff(t)
+            slopes = d / (blk.widths * (t[-1] - t[0]))  # between keypoints, or between bin means (staircase)
             sign = c.info["sign"]
             ds = np.diff(slopes)
             k = int(np.argmin(sign * ds))
