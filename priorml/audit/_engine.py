@@ -330,36 +330,32 @@ def summarise(res: Results) -> dict[str, Any]:
     folds = pd.DataFrame(fold_rows)
     predictions = pd.concat(pred_frames, ignore_index=True)
 
-    rows, payoff = [], []
+    rows, payoff, per_size = [], [], []
     model_names = [m[0] for m in setup.models]
+    n_splits = len(protocol.splits)
+    tested = np.concatenate([sp.test for sp in protocol.splits]) if protocol.pooled else None
     for si, (size, k) in enumerate(res.sizes):
         stats: dict[str, dict[str, tuple[float, float]]] = {}
-        pooled_pred: dict[str, np.ndarray] = {}
-        per_split: dict[str, np.ndarray] = {}
-        n_splits = len(protocol.splits)
-        tested = np.concatenate([sp.test for sp in protocol.splits]) if protocol.pooled else None
+        paired: dict[str, np.ndarray] = {}  # what _paired_diff compares: pooled predictions or per-split values
         for mi, name in enumerate(model_names):
             if protocol.pooled:  # one row per split: metrics of all out-of-fold predictions together
-                pooled_pred[name] = np.concatenate([res.preds[(mi, s, si)] for s in range(n_splits)])
-                sc = _metrics.score(setup.task, target[tested], pooled_pred[name], names)
+                paired[name] = np.concatenate([res.preds[(mi, s, si)] for s in range(n_splits)])
+                sc = _metrics.score(setup.task, target[tested], paired[name], names)
                 stats[name] = {m: (sc[m], float("nan")) for m in names}
             else:
                 vals = {m: [scores[(mi, s, si)][m] for s in range(n_splits)] for m in names}
                 stats[name] = {m: (_nanmean(vals[m]), _nansd(vals[m])) for m in names}
-                per_split[name] = np.asarray(vals[setup.metric], dtype=float)
+                paired[name] = np.asarray(vals[setup.metric], dtype=float)
+        per_size.append((stats, paired))
         baselines = {nm: stats[nm][setup.metric][0] for nm, kd, _, _ in setup.models if kd == "baseline"}
         best = _best(baselines, setup.metric)
         diffs: dict[str, tuple[float, float, float, float]] = {}
         for mi, (name, kind, _, _) in enumerate(setup.models):
             if best is None or name == best:
                 diffs[name] = (float("nan"),) * 4
-            elif protocol.pooled:
-                diffs[name] = _metrics.paired_bootstrap_interval(
-                    setup.task, setup.metric, target[tested], pooled_pred[name], pooled_pred[best], setup.confidence,
-                    task_seed(setup.random_state, 3, si, mi))
             else:
-                diffs[name] = _metrics.corrected_t_interval(per_split[name] - per_split[best],
-                                                            protocol.test_train_ratio, setup.confidence)
+                diffs[name] = _paired_diff(setup, tested, paired[name], paired[best],
+                                           task_seed(setup.random_state, 3, si, mi))
         for name, kind, _, _ in setup.models:
             row = {"model": name, "kind": kind}
             if size is not None:
@@ -382,7 +378,7 @@ def summarise(res: Results) -> dict[str, Any]:
     for frame, source in ((table, rows), (payoff_frame, payoff), (folds, fold_rows)):
         if "size" in frame:  # sizes as given: 50 stays an int next to 1.0
             frame["size"] = pd.Series([r["size"] for r in source], index=frame.index, dtype=object)
-    more = pd.DataFrame(_more_data(res, scores), columns=MORE_DATA_COLUMNS)
+    more = pd.DataFrame(_more_data(res, per_size, tested), columns=MORE_DATA_COLUMNS)
     return {"table": table, "folds": folds, "predictions": predictions, "payoff": payoff_frame, "more_data": more}
 
 
@@ -394,41 +390,43 @@ MORE_DATA_COLUMNS = ["model", "kind", "from_n_train", "to_n_train", "from_value"
 _TREND = {"better": "still improving", "worse": "getting worse", "no clear difference": "flat within noise"}
 
 
-def _more_data(res: Results, scores: dict[tuple[int, int, int], dict[str, float]]) -> list[dict[str, Any]]:
+def _paired_diff(setup: Setup, tested: np.ndarray | None, new: np.ndarray, ref: np.ndarray,
+                 seed: int) -> tuple[float, float, float, float]:
+    """``metric(new) - metric(ref)`` with its interval and p-value, paired by split: ``new`` and ``ref`` are
+    the pooled out-of-fold predictions of the rows ``tested`` (pooled protocols such as leave-one-out: paired
+    bootstrap over those rows, seeded by ``seed``), else per-split values of the primary metric (Nadeau-Bengio
+    corrected t interval, since the training sets of different splits overlap)."""
+    protocol = setup.protocol
+    if protocol.pooled:
+        return _metrics.paired_bootstrap_interval(setup.task, setup.metric, setup.target[tested], new, ref,
+                                                  setup.confidence, seed)
+    return _metrics.corrected_t_interval(new - ref, protocol.test_train_ratio, setup.confidence)
+
+
+def _more_data(res: Results, per_size: list[tuple[dict, dict]], tested: np.ndarray | None) -> list[dict[str, Any]]:
     """Would more data help? Per model, the change of the primary metric between the two largest training sizes.
 
     The two sizes are fitted on the same splits (nested training rows, the same test rows), so the change is
-    paired by split: its interval is the Nadeau-Bengio corrected t interval over the per-split changes (the
-    training sets of different splits overlap, as in the model comparison), or, for pooled protocols
-    (leave-one-out), the paired bootstrap over the pooled out-of-fold rows. ``trend`` is ``still improving``
-    when the interval lies on the better side of 0, ``getting worse`` on the other, ``flat within noise``
-    when it covers 0. Empty for a single size and for :func:`compare`.
+    paired by split (:func:`_paired_diff`; ``per_size`` holds, per size, the summaries and the paired values
+    that :func:`summarise` computed). ``trend`` is ``still improving`` when the interval lies on the better
+    side of 0, ``getting worse`` on the other, ``flat within noise`` when it covers 0. Empty for a single size
+    and for :func:`compare`.
     """
-    setup, protocol = res.setup, res.setup.protocol
+    setup = res.setup
     if res.sizes[0][0] is None or len(res.sizes) < 2:
         return []
     a, b = len(res.sizes) - 2, len(res.sizes) - 1
-    n_splits = len(protocol.splits)
-    target, metric = setup.target, setup.metric
+    (stats_a, paired_a), (stats_b, paired_b) = per_size[a], per_size[b]
+    metric = setup.metric
     rows = []
     for mi, (name, kind, _, _) in enumerate(setup.models):
-        if protocol.pooled:
-            tested = np.concatenate([sp.test for sp in protocol.splits])
-            pred = {si: np.concatenate([res.preds[(mi, s, si)] for s in range(n_splits)]) for si in (a, b)}
-            before = _metrics.score(setup.task, target[tested], pred[a], (metric,))[metric]
-            after = _metrics.score(setup.task, target[tested], pred[b], (metric,))[metric]
-            change, lo, hi, p = _metrics.paired_bootstrap_interval(
-                setup.task, metric, target[tested], pred[b], pred[a], setup.confidence,
-                task_seed(setup.random_state, 4, mi))
-        else:
-            va = np.asarray([scores[(mi, s, a)][metric] for s in range(n_splits)], dtype=float)
-            vb = np.asarray([scores[(mi, s, b)][metric] for s in range(n_splits)], dtype=float)
-            before, after = _nanmean(va), _nanmean(vb)
-            change, lo, hi, p = _metrics.corrected_t_interval(vb - va, protocol.test_train_ratio, setup.confidence)
+        change, lo, hi, p = _paired_diff(setup, tested, paired_b[name], paired_a[name],
+                                         task_seed(setup.random_state, 4, mi))
         verdict = _verdict(metric, lo, hi)
         rows.append({"model": name, "kind": kind, "from_n_train": res.sizes[a][1], "to_n_train": res.sizes[b][1],
-                     "from_value": before, "to_value": after, "change": change, "ci_low": lo, "ci_high": hi,
-                     "p_value": p, "trend": _TREND.get(verdict, verdict)})
+                     "from_value": stats_a[name][metric][0], "to_value": stats_b[name][metric][0],
+                     "change": change, "ci_low": lo, "ci_high": hi, "p_value": p,
+                     "trend": _TREND.get(verdict, verdict)})
     return rows
 
 
