@@ -8,11 +8,13 @@ Model (linear predictor ``eta``; the mean for regression, the log-odds of
 * numeric ``g_j`` (``Block.basis``), on the feature's keypoints (those of
   :class:`priorml.spec.schema.Schema`, thinned when rows are scarce):
 
-  - ``"ramp"`` (in a dominance, a shape in a trust pair, or in a trust pair with either): piecewise linear, written with
-    *ramp* columns ``r_k(x) = clip((x - t_k) / (t_(k+1) - t_k), 0, 1)``, so that
+  - ``"ramp"`` (in a dominance, a shape in a trust pair, or in a trust pair with
+    either): piecewise linear, written with *ramp* columns
+    ``r_k(x) = clip((x - t_k) / (t_(k+1) - t_k), 0, 1)``, so that
     coefficient ``d_k`` is the change of ``g_j`` across segment ``k``;
-  - ``"step"`` (monotonic, unimodal or convex/concave declared, where a "ramp" is not needed): a staircase with *step*
-    columns ``s_k(x) = 1[x > (t_k + t_(k+1)) / 2]`` (``d_k`` the change from
+  - ``"step"`` (monotonic, unimodal or convex/concave declared, where a "ramp"
+    is not needed): a staircase with *step* columns
+    ``s_k(x) = 1[x > (t_k + t_(k+1)) / 2]`` (``d_k`` the change from
     the level of ``t_k``'s bin to that of ``t_(k+1)``'s), plus untested
     columns: a slope within each bin, centred at the bin's mean value, so that
     the levels stay the bin means;
@@ -58,22 +60,29 @@ def ramps(x: np.ndarray, knots: np.ndarray) -> np.ndarray:
     return np.clip((x - lo) / (hi - lo), 0.0, 1.0)
 
 
+def bin_splits(knots: np.ndarray) -> np.ndarray:
+    """The points halfway between neighbouring keypoints, where a staircase's bins split."""
+    return (knots[:-1] + knots[1:]) / 2.0
+
+
+def _above(x: np.ndarray, splits: np.ndarray) -> np.ndarray:
+    """(n, len(splits)) step columns ``1[x > split_k]``."""
+    return (np.asarray(x, dtype=float)[:, None] > splits[None, :]).astype(float)
+
+
 def steps(x: np.ndarray, knots: np.ndarray) -> np.ndarray:
     """(n, K-1) step columns ``s_k(x) = 1[x > (t_k + t_(k+1)) / 2]``: ``steps(x) @ d`` is the staircase that is
     constant on the bin of each keypoint (bins split halfway between neighbouring keypoints), 0 on the bin of
     ``knots[0]``; ``d_k`` is the change from the level of ``t_k`` to that of ``t_(k+1)``. At the keypoints
     themselves it equals :func:`ramps`."""
-    x = np.asarray(x, dtype=float)[:, None]
-    mids = (knots[:-1] + knots[1:]) / 2.0
-    return (x > mids[None, :]).astype(float)
+    return _above(x, bin_splits(knots))
 
 
 def _grid_splits(knots: np.ndarray, grid: np.ndarray) -> np.ndarray:
     """Split points between neighbouring values of a coarse ``grid`` (a subset of ``knots``), each one of the
-    bin splits of ``knots`` (halfway between neighbouring knots), so that a trust staircase changes only where
-    its features' own staircases may."""
+    bin splits of ``knots``, so that a trust staircase changes only where its features' own staircases may."""
     pos = np.searchsorted(knots, grid)
-    mids = (knots[:-1] + knots[1:]) / 2.0
+    mids = bin_splits(knots)
     return np.array([mids[(i + j) // 2] for i, j in zip(pos[:-1], pos[1:])])
 
 
@@ -111,9 +120,8 @@ class Block:
     def axis(self, x: np.ndarray, side: int) -> np.ndarray:
         """A trust term's columns along one of its features (``side`` 0: feature, 1: by) at values ``x``:
         ramps on its grid, or steps at its split points."""
-        x = np.asarray(x, dtype=float)
         if self.basis == "step":
-            return (x[:, None] > self.splits[side][None, :]).astype(float)
+            return _above(x, self.splits[side])
         return ramps(x, self.grids[side])
 
     @property
@@ -127,7 +135,7 @@ class Block:
             return ramps(x, self.knots)
         if self.basis == "both":
             return np.hstack([ramps(x, self.knots), steps(x, self.knots)])
-        s = steps(x, self.knots)
+        s = _above(x, self.bins)
         k = np.searchsorted(self.bins, x, side="left")  # bin of each value (x > split k: bin k + 1)
         unit = (self.knots[-1] - self.knots[0]) / max(len(self.knots) - 1, 1)
         slopes = np.zeros((len(x), len(self.knots)))
@@ -152,7 +160,7 @@ class Design:
         self.blocks: dict[str, Block] = {}
         self.trusts: list[Block] = []
         shaped = {f.name for f in spec.features if getattr(f, "shape", None) or getattr(f, "unimodal", None)}
-        # Piecewise constant where only monotonicity or unimodality is declared: the least-squares levels of
+        # Piecewise constant where monotonicity, unimodality or a shape is declared: the least-squares levels of
         # a staircase are bin means, and bin means of a monotone (unimodal) effect are monotone (unimodal),
         # so a jump or a steep rise between keypoints cannot make a true constraint look violated, as the
         # over- and undershoot of a piecewise-linear fit around a jump does.
@@ -203,7 +211,7 @@ class Design:
                 cols = np.arange(p, p + len(knots) - 1)
                 blk = Block(f.name, "numeric", cols, j, knots, len(kp), n_unique=int(len(np.unique(col))))
                 if f.name in stepped and len(knots) >= 2:
-                    blk.basis, blk.bins = "step", (knots[:-1] + knots[1:]) / 2.0
+                    blk.basis, blk.bins = "step", bin_splits(knots)
                     which = np.searchsorted(blk.bins, col, side="left")
                     blk.centres = np.array([col[which == b].mean() if np.any(which == b) else knots[b]
                                             for b in range(len(knots))])

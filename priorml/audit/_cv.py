@@ -23,7 +23,8 @@ import numpy as np
 
 from ..errors import Problem, SpecError
 
-__all__ = ["Split", "Protocol", "resolve_cv", "splitter_folds", "nested_order", "task_seed", "LOO_BELOW", "REPEAT_BELOW"]
+__all__ = ["Split", "Protocol", "resolve_cv", "splitter_folds", "nested_order", "task_seed", "LOO_BELOW",
+           "REPEAT_BELOW"]
 
 #: below this many rows the default protocol is leave-one-out
 LOO_BELOW = 50
@@ -100,6 +101,7 @@ def splitter_folds(splitter: Any, X: Any, y: Any) -> list[tuple[np.ndarray, np.n
                                      "Use cv=5 or a splitter whose splits all have both.")], title="Invalid cv")
         folds.append((tr, te))
     return folds
+
 
 def task_seed(random_state: int, *keys: int) -> int:
     """A seed for one fit, a function of ``random_state`` and the fit's place (never of execution order)."""

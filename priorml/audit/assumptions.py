@@ -12,8 +12,9 @@ keypoints (those of :class:`~priorml.spec.schema.Schema`, thinned evenly, both
 ends kept, so that there are at least 5 rows per coefficient):
 
 * a feature declared monotonic, unimodal or convex/concave (in no dominance,
-  and in no trust pair with a shaped or dominance feature) gets a *staircase*, one level per keypoint's bin (bins split halfway between
-  neighbouring keypoints), plus a slope inside each bin through the bin's mean.
+  and in no trust pair with a shaped or dominance feature) gets a *staircase*,
+  one level per keypoint's bin (bins split halfway between neighbouring
+  keypoints), plus a slope inside each bin through the bin's mean.
   Its levels are then the bin means of the effect, and bin means of a monotone
   (unimodal) effect are monotone (unimodal) whatever the effect does between
   keypoints: a jump or a steep rise cannot make a true constraint look
@@ -36,8 +37,7 @@ ends kept, so that there are at least 5 rows per coefficient):
   of an effect whose slope grows with the partner keep non-negative mixed
   differences; bilinear otherwise.
 
- Regression fits penalised least
-squares; classification a penalised logistic regression on the log-odds of
+Regression fits penalised least squares; classification a penalised logistic regression on the log-odds of
 ``classes_[1]`` (the scale on which priorml states shapes). A weak ridge
 (0.01, resp. 0.05, in units of one row's information) on every coefficient
 except the intercept keeps the fit defined when a segment carries no
@@ -143,11 +143,11 @@ undeclared interaction is averaged into the main effects; with few rows the
 keypoints are thinned and the checks see a coarser curve; a feature in a
 dominance (or a shaped feature in a trust pair) keeps the piecewise-linear
 curve, so a jump between keypoints, or a sharp bend of a convex curve, can make
-its monotonicity, shape or dominance look violated; a feature almost collinear with a declared
-monotone feature whose effect jumps inside a bin can be fooled (correlation
-0.995, b without effect: b's declared increase called supported in 13 of 40
-planted data sets, 2 of 40 with a smooth effect); the
-p-values are slightly conservative at small n (at a flat effect and n = 100,
+its monotonicity, shape or dominance look violated; a feature almost collinear
+with a declared monotone feature whose effect jumps inside a bin can be fooled
+(correlation 0.995, b without effect: b's declared increase called supported in
+13 of 40 planted data sets, 2 of 40 with a smooth effect); the p-values are
+slightly conservative at small n (at a flat effect and n = 100,
 about 0.34 of the monotonicity p-values fall below 0.4); the cost's z-statistic
 treats the out-of-fold losses as independent rows.
 """
