@@ -169,8 +169,7 @@ class _LatticeBase(SpecEstimator):
     def _set_saved_state(self, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
         from ..backends.lattice import MODEL_TYPES, LatticeProgram, Plan
 
-        for key in ("model_type", "plan.model_type"):
-            value = meta["model_type"] if key == "model_type" else meta["plan"]["model_type"]
+        for key, value in (("model_type", meta["model_type"]), ("plan.model_type", meta["plan"]["model_type"])):
             if value not in MODEL_TYPES:
                 raise ValueError(f"key state.{key}: expected one of {', '.join(map(repr, MODEL_TYPES))}; got {value!r}")
         weights = [arrays[f"w{i}"] for i in range(meta["n_weights"])]

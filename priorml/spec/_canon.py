@@ -32,27 +32,20 @@ def plain(value: Any) -> Any:
     return value
 
 
-def plain_seq(value: Any) -> Any:
-    """A NumPy array or pandas Series/Index as a list of Python values; a list or tuple with its
-    NumPy scalars made plain (nested lists too); anything else unchanged (for the caller's check)."""
-    if _is_numpy(value) and getattr(value, "ndim", 0) >= 1 and hasattr(value, "tolist"):
-        return value.tolist()
-    if isinstance(value, (list, tuple)):
-        items = [plain_seq(v) for v in value]
-        return tuple(items) if isinstance(value, tuple) else items
-    return plain(value)
-
-
 def plain_data(value: Any) -> Any:
-    """``plain_seq`` applied through mappings too: a whole spec mapping with NumPy values as plain data."""
+    """NumPy and pandas values as plain Python data: an array, Series or Index as a list of Python
+    values; lists, tuples and mappings with their contents made plain (recursively); a NumPy scalar
+    as the Python one; anything else unchanged (for the caller's own check)."""
     from collections.abc import Mapping
 
+    if _is_numpy(value) and getattr(value, "ndim", 0) >= 1 and hasattr(value, "tolist"):
+        return value.tolist()
     if isinstance(value, Mapping):
         return {plain(k): plain_data(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         items = [plain_data(v) for v in value]
         return tuple(items) if isinstance(value, tuple) else items
-    return plain_seq(value)
+    return plain(value)
 
 
 _MONO = {

@@ -21,7 +21,7 @@ DEFAULT_KEYPOINTS = 10
 
 
 def _as_tuple(value: Any) -> tuple | None:
-    value = _canon.plain_seq(value)  # a NumPy array or pandas Index of categories; NumPy scalars as Python ones
+    value = _canon.plain_data(value)  # a NumPy array or pandas Index of categories; NumPy scalars as Python ones
     if value is None:
         return None
     if isinstance(value, (list, tuple)):
@@ -243,7 +243,7 @@ KEYPOINTS_FIX = "Write a count such as keypoints: 10, or an increasing list of n
 
 
 def _check_keypoints(chk: Checker, kp: Any) -> Any:
-    kp = _canon.plain_seq(kp)
+    kp = _canon.plain_data(kp)
     if isinstance(kp, bool):
         chk.add("keypoints", "an integer >= 2 or an increasing list of at least 2 numbers", kp, KEYPOINTS_FIX)
         return DEFAULT_KEYPOINTS
@@ -295,7 +295,7 @@ def _check_missing(chk: Checker, value: Any, options: tuple[str, ...], numbers: 
 
 
 def _check_range(chk: Checker, key: str, value: Any, fix: str) -> tuple[float, float] | None:
-    value = _canon.plain_seq(value)
+    value = _canon.plain_data(value)
     if value is None:
         return None
     if not isinstance(value, (list, tuple)) or len(value) != 2:
@@ -316,7 +316,7 @@ ORDER_FIX = "Write one chain such as order: [low, mid, high], or a list of pairs
 
 
 def _check_order(chk: Checker, order: Any, cats: tuple | None) -> tuple[tuple, ...]:
-    order = _canon.plain_seq(order)
+    order = _canon.plain_data(order)
     if order is None or (isinstance(order, (list, tuple)) and len(order) == 0):
         return ()
     if not isinstance(order, (list, tuple)):

@@ -31,7 +31,7 @@ class EffectPrior:
     def __post_init__(self) -> None:
         object.__setattr__(self, "feature", _canon.feature_name(self.feature))
         chk = Checker(f"priors.{self.feature}", self.feature)
-        eff = _canon.plain_seq(self.effect)
+        eff = _canon.plain_data(self.effect)
         if not isinstance(eff, (list, tuple)) or len(eff) != 2:
             chk.add("effect", "a range [low, high] of the total change across the feature's range", eff,
                     "Write effect: [low, high] in target units, e.g. [-20, -5].")
