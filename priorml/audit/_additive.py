@@ -8,28 +8,33 @@ Model (linear predictor ``eta``; the mean for regression, the log-odds of
 * numeric ``g_j`` (``Block.basis``), on the feature's keypoints (those of
   :class:`priorml.spec.schema.Schema`, thinned when rows are scarce):
 
-  - ``"ramp"`` (in a dominance, a shape in a trust pair, or in a trust pair with
-    either): piecewise linear, written with *ramp* columns
-    ``r_k(x) = clip((x - t_k) / (t_(k+1) - t_k), 0, 1)``, so that
-    coefficient ``d_k`` is the change of ``g_j`` across segment ``k``;
-  - ``"step"`` (monotonic, unimodal or convex/concave declared, where a "ramp"
-    is not needed): a staircase with *step* columns
-    ``s_k(x) = 1[x > (t_k + t_(k+1)) / 2]`` (``d_k`` the change from
-    the level of ``t_k``'s bin to that of ``t_(k+1)``'s), plus untested
-    columns: a slope within each bin, centred at the bin's mean value, so that
-    the levels stay the bin means;
-  - ``"both"`` (unconstrained): ramps and steps, on up to ``FREE_KNOTS``
-    quantiles of the data, only to adjust the other features' effects;
+  - ``"step"`` (monotonic, unimodal or convex/concave declared): a staircase
+    with *step* columns ``s_k(x) = 1[x > (t_k + t_(k+1)) / 2]`` (``d_k`` the
+    change from the level of ``t_k``'s bin to that of ``t_(k+1)``'s), plus
+    untested columns: a slope within each bin, centred at the bin's mean value,
+    so that the levels stay the bin means;
+  - ``"both"`` (unconstrained): *ramp* columns
+    ``r_k(x) = clip((x - t_k) / (t_(k+1) - t_k), 0, 1)`` (a piecewise-linear
+    curve, ``d_k`` its change across segment ``k``) and steps, on up to
+    ``FREE_KNOTS`` quantiles of the data, only to adjust the other features'
+    effects;
+  - ``"ramp"``: the piecewise-linear curve alone (a feature whose staircase
+    would have a single bin);
 
   at the keypoints a staircase equals the piecewise-linear curve with the same
   ``d``, so the constraint cones below read the same for every basis;
 * categorical ``g_j``: one column per category present in the data;
-* trust ``h_ab``: products of the ramps of ``a`` and ``b`` on a coarse grid (at
-  most 4 x 4 keypoints, a subset of the features' keypoints), or, when both
-  features are staircases (``Block.basis`` "step" for the trust block), of
-  steps at split points between the grid values that are bin splits of the
-  two features; coefficient ``m_ik`` is exactly the mixed difference of the
-  fitted surface over grid cell ``(i, k)`` (the main effects add none).
+* trust ``h_ab``: products of one function per feature on a coarse grid (at
+  most 4 x 4 keypoints, a subset of the features' keypoints), chosen per
+  feature (``Block.sides``): for a staircase feature with a convex/concave
+  shape, ramps over the *bin means* of the grid's bins evaluated at the bin
+  mean of ``x`` (constant within each bin, so the surface stays a staircase,
+  and piecewise linear from bin to bin, so that the slopes between its levels
+  change only at the grid, as a shape test needs); for any other staircase or
+  unconstrained feature, steps at split points between the grid values that
+  are bin splits of the feature; ramps on the grid otherwise. Coefficient
+  ``m_ik`` is exactly the mixed difference of the fitted surface over grid cell
+  ``(i, k)`` (the main effects add none).
 
 Every constraint of a spec is then a *polyhedral cone* ``{theta : A theta_S >= 0}``
 on a few coefficients ``S`` (a union of cones for a unimodal shape).
@@ -94,6 +99,13 @@ def subset_knots(knots: np.ndarray, k: int) -> np.ndarray:
     return knots[np.unique(np.linspace(0, len(knots) - 1, max(k, 2)).round().astype(int))]
 
 
+def _side(blk: "Block", grid: np.ndarray, curved: bool) -> str:
+    """The function along a trust term's feature (see :attr:`Block.sides`)."""
+    if blk.basis == "step" and len(grid) >= 2:
+        return "centre" if curved else "step"
+    return "step" if blk.basis == "both" and len(grid) >= 2 else "ramp"
+
+
 @dataclass
 class Block:
     """The coefficients of one term of the additive model."""
@@ -115,13 +127,19 @@ class Block:
     centres: np.ndarray | None = None  # numeric "step": mean of the training values in each bin
     bins: np.ndarray | None = None  # numeric "step": the split points between bins
 
-    splits: tuple[np.ndarray, np.ndarray] | None = None  # trust "step": split points along (feature, by)
+    sides: tuple[str, str] = ("ramp", "ramp")  # trust: function along (feature, by): "ramp", "step" or "centre"
+    splits: tuple[Any, Any] = (None, None)  # trust: split points of a "step" side
+    levels: tuple[Any, Any] = (None, None)  # trust: (bin splits, bin means, bin means of the grid) of a "centre" side
 
     def axis(self, x: np.ndarray, side: int) -> np.ndarray:
         """A trust term's columns along one of its features (``side`` 0: feature, 1: by) at values ``x``:
-        ramps on its grid, or steps at its split points."""
-        if self.basis == "step":
+        ramps on its grid, steps at its split points, or ramps over the grid's bin means at the bin mean of ``x``."""
+        kind = self.sides[side]
+        if kind == "step":
             return _above(x, self.splits[side])
+        if kind == "centre":
+            bins, centres, grid = self.levels[side]
+            return ramps(centres[np.searchsorted(bins, np.asarray(x, dtype=float), side="left")], grid)
         return ramps(x, self.grids[side])
 
     @property
@@ -164,31 +182,20 @@ class Design:
         # a staircase are bin means, and bin means of a monotone (unimodal) effect are monotone (unimodal),
         # so a jump or a steep rise between keypoints cannot make a true constraint look violated, as the
         # over- and undershoot of a piecewise-linear fit around a jump does.
-        # A convex/concave shape is checked on the slopes between neighbouring levels (per unit of the distance
-        # between the bins' mean values): a sharp bend then no longer shows as the dip a piecewise-linear fit
-        # makes before it.
-        # A trust pair is a staircase too (a surface constant on the cells of a coarse grid whose splits are
-        # bin splits of its two features): cell means of an effect whose slope grows with the partner keep
-        # non-negative mixed differences. Not with a shape (slopes) or a dominance (slopes, ranges).
-        shaped_only = {f.name for f in spec.features if getattr(f, "shape", None)}
-        paired = {n_ for inter in spec.interactions if inter not in spec.trusts for n_ in inter.features}
-        step_trusts = list(spec.trusts)
-        while True:  # a trust is a staircase only if neither feature needs slopes (nor is in a sloped trust)
-            keep = [t for t in step_trusts if not ({t.feature, t.by} & (shaped_only | paired))]
-            paired |= {n_ for t in step_trusts if t not in keep for n_ in (t.feature, t.by)}
-            if len(keep) == len(step_trusts):
-                break
-            step_trusts = keep
+        # A convex/concave shape, and a dominance, are checked on the slopes between neighbouring levels (per
+        # unit of the distance between the bins' mean values): a sharp bend then no longer shows as the dip a
+        # piecewise-linear fit makes before it.
+        # A trust pair is a staircase too (a surface constant within the bins of its two features): cell means of
+        # an effect whose slope grows with the partner keep non-negative mixed differences (see Block.sides).
+        curved = {f.name for f in spec.features if getattr(f, "shape", None)}
         stepped = {f.name for f in spec.features
-                   if (getattr(f, "monotonic", None) or getattr(f, "unimodal", None) or getattr(f, "shape", None))
-                   and f.name not in paired}
+                   if getattr(f, "monotonic", None) or getattr(f, "unimodal", None) or getattr(f, "shape", None)}
         # A staircase alone would leave the rise within each bin in the residuals, where a correlated feature
         # could pick it up; so each bin also gets a slope through the bin's mean (which leaves the level of
         # the bin at the bin mean). An unconstrained feature, never tested, gets both ramps and steps, so that
         # it is adjusted for whether its effect is smooth or jumps.
-        free = {f.name for f, fs in zip(spec.features, schema.features) if fs.kind == "numeric" and not (
-            getattr(f, "monotonic", None) or getattr(f, "unimodal", None) or getattr(f, "shape", None))
-            and f.name not in paired}
+        free = {f.name for f, fs in zip(spec.features, schema.features)
+                if fs.kind == "numeric" and f.name not in stepped}
         n_cat = 0
         for j, fs in enumerate(schema.features):
             if fs.kind == "categorical":
@@ -235,8 +242,11 @@ class Design:
             m = (len(ga) - 1) * (len(gb) - 1)
             blk = Block(f"{t.feature}|{t.by}", "trust", np.arange(p, p + m), pair=(idx[t.feature], idx[t.by]),
                         grids=(ga, gb))
-            if t in step_trusts and a.basis in ("step", "both") and b.basis in ("step", "both"):
-                blk.basis, blk.splits = "step", (_grid_splits(a.knots, ga), _grid_splits(b.knots, gb))
+            blk.sides = tuple(_side(x, g, x.name in curved) for x, g in ((a, ga), (b, gb)))
+            blk.splits = tuple(_grid_splits(x.knots, g) if k == "step" else None
+                               for (x, g), k in zip(((a, ga), (b, gb)), blk.sides))
+            blk.levels = tuple((x.bins, x.centres, x.centres[np.searchsorted(x.knots, g)]) if k == "centre" else None
+                               for (x, g), k in zip(((a, ga), (b, gb)), blk.sides))
             self.trusts.append(blk)
             p += m
         self.n_coef = p
@@ -305,7 +315,7 @@ class Design:
 
     def increment_maps(self, name: str) -> list[np.ndarray]:
         """:meth:`increment_map` at every combination of the trust partners' grid values (the
-        trust surfaces are bilinear on their grid, so these cover every value of the partners)."""
+        trust surfaces are constant or interpolate between grid values, so these cover every value of the partners)."""
         import itertools
 
         parts = self.partners(name)

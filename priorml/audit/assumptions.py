@@ -11,31 +11,30 @@ all features at once (see :mod:`priorml.audit._additive`), on the spec's own
 keypoints (those of :class:`~priorml.spec.schema.Schema`, thinned evenly, both
 ends kept, so that there are at least 5 rows per coefficient):
 
-* a feature declared monotonic, unimodal or convex/concave (in no dominance,
-  and in no trust pair with a shaped or dominance feature) gets a *staircase*,
-  one level per keypoint's bin (bins split halfway between neighbouring
-  keypoints), plus a slope inside each bin through the bin's mean.
+* a feature declared monotonic, unimodal or convex/concave gets a
+  *staircase*, one level per keypoint's bin (bins split halfway between
+  neighbouring keypoints), plus a slope inside each bin through the bin's mean.
   Its levels are then the bin means of the effect, and bin means of a monotone
   (unimodal) effect are monotone (unimodal) whatever the effect does between
   keypoints: a jump or a steep rise cannot make a true constraint look
   violated, as the over- and undershoot of a piecewise-linear fit around a jump
-  did. The constraint is tested on the levels; a shape on the slopes between
-  neighbouring levels, per unit of the distance between the bins' mean values
-  (exact for a straight line; for a convex curve the bins' differing spreads
-  bend the levels a little, far less than the dip a piecewise-linear fit makes
-  before a sharp bend);
-* a shaped feature in a trust pair, and a feature in a dominance (or in a trust
-  pair with either), gets a piecewise-linear curve;
+  did. The constraint is tested on the levels; a shape, and a dominance, on
+  the slopes between neighbouring levels, per unit of the distance between the
+  bins' mean values (exact for a straight line; for a convex curve the bins'
+  differing spreads bend the levels a little, far less than the dip a
+  piecewise-linear fit makes before a sharp bend);
 * an unconstrained numeric feature, never tested, only adjusted for, gets both
   a piecewise-linear curve and a staircase on up to 21 quantiles of its values,
   so that a correlated constrained feature cannot pick up what a coarser curve
   of it would leave in the residuals;
 * one level per category present in the data, and, for every trust
   interaction, a surface on a grid of at most 4 x 4 of the two features'
-  keypoints: a staircase constant on the grid's cells (split where the two
-  features' bins split) when both features have staircases, since cell means
-  of an effect whose slope grows with the partner keep non-negative mixed
-  differences; bilinear otherwise.
+  keypoints, constant within the bins of both features (cell means of an
+  effect whose slope grows with the partner keep non-negative mixed
+  differences): along a feature with a shape, piecewise linear from the mean
+  of one grid bin to the next (so that its slopes change only on the grid);
+  along any other feature, a step at a bin split between neighbouring grid
+  values.
 
 Regression fits penalised least squares; classification a penalised logistic regression on the log-odds of
 ``classes_[1]`` (the scale on which priorml states shapes). A weak ridge
@@ -50,8 +49,8 @@ increasing effect (a one-feature-at-a-time check is).
 inequalities ``A theta_S >= 0`` on a few coefficients ``S``:
 
 =====================  ==================================================================
-monotonic              every increment between neighbouring keypoints has the declared sign
-convex / concave       the slopes of neighbouring segments increase / decrease
+monotonic              every increment between neighbouring levels has the declared sign
+convex / concave       the slopes between neighbouring levels increase / decrease
 unimodal               a union of cones, one per keypoint at which the peak (valley) may sit
 order                  ``f(b) - f(a) >= 0`` for each declared pair (categories seen in the data)
 trust, edgeworth       every mixed difference of the trust surface on its grid has the sign
@@ -60,11 +59,14 @@ trust, trapezoid       along ``by``, the prediction at the upper end of ``featur
                        its lower end falls (``direction`` positive; reversed when negative)
 dominance, monotonic   every slope of ``feature`` per unit of its (keypoint) range is at least
                        every slope of ``over`` per unit of its range, in their common direction
-dominance, range       the total change of ``feature`` over its range is at least that of ``over``
+dominance, range       the total change of ``feature`` over its range (the change between its
+                       extreme levels per unit of the distance between their bins' means,
+                       times the range) is at least that of ``over``
 =====================  ==================================================================
 
 A feature in a trust pair is checked at every value of its partner on the
-trust grid (the surface is bilinear there, so this covers every value), and
+trust grid (between grid values the surface interpolates, so this covers every
+value), and
 dominance compares the two features' partial dependence (any trust surface
 averaged over the data). Each row tests its constraint alone: the other
 constraints are not imposed.
@@ -140,10 +142,11 @@ still need a model in which the constraints can be imposed to price them.
 
 Limits: the model is additive apart from declared trust pairs, so an
 undeclared interaction is averaged into the main effects; with few rows the
-keypoints are thinned and the checks see a coarser curve; a feature in a
-dominance (or a shaped feature in a trust pair) keeps the piecewise-linear
-curve, so a jump between keypoints, or a sharp bend of a convex curve, can make
-its monotonicity, shape or dominance look violated; a feature almost collinear
+keypoints are thinned and the checks see a coarser curve; a trust surface
+is coarse (at most 3 x 3 cells), so an interaction as strong as the main effect
+that bends sharply along a shaped feature can make that feature's shape look
+violated (``exp(40 (a - 1)) (1 + b)``, n = 1000, noise sd 0.05: the convexity
+of ``a`` contradicted in 3 of 8 planted data sets); a feature almost collinear
 with a declared monotone feature whose effect jumps inside a bin can be fooled
 (correlation 0.995, b without effect: b's declared increase called supported in
 13 of 40 planted data sets, 2 of 40 with a smooth effect); the p-values are
@@ -568,7 +571,7 @@ def _build_checks(spec: Spec, design: add.Design) -> list[_Check]:
                 rows = [m * (inc_a[i] / ua[i] - inc_b[j] / ub[j]) for i in range(len(ua)) for j in range(len(ub))]
                 stmt = f"the slope of {a} is at least that of {b}, per unit of their ranges (monotonic dominance)"
             else:
-                rows = [m * (inc_a.sum(axis=0) - inc_b.sum(axis=0))]
+                rows = [m * (_total(inc_a, ba) - _total(inc_b, bb))]
                 stmt = f"the change of the prediction over the range of {a} is at least that over {b} (range dominance)"
             checks.append(_Check("dominance", f"{a} > {b}", stmt, [add.Cone.from_rows(np.vstack(rows))], single,
                                  {"inter": inter, "a": ba, "b": bb, "sign": m, "inc_a": inc_a, "inc_b": inc_b}))
@@ -576,6 +579,13 @@ def _build_checks(spec: Spec, design: add.Design) -> list[_Check]:
         lo, hi = _bounds(spec)
         checks.append(_Check("output", "(output)", f"prediction in [{_g(lo)}, {_g(hi)}]", info={"bounds": (lo, hi)}))
     return checks
+
+
+def _total(inc: np.ndarray, blk: add.Block) -> np.ndarray:
+    """Weights of a feature's change over its keypoint range: the sum of its increments, or, for a staircase,
+    the change between its first and last bin levels per unit of the distance between those bins' mean
+    values, times the range (exact for a straight line; the extreme bins' means lie inside the range)."""
+    return inc.sum(axis=0) / float(np.sum(blk.widths))
 
 
 def _pd_increments(design: add.Design, name: str) -> np.ndarray:
@@ -784,9 +794,9 @@ def _describe(c: _Check, design: add.Design, fit: add.Fit, alpha: float, task: s
     if c.constraint == "dominance":
         inter, ba, bb, m = c.info["inter"], c.info["a"], c.info["b"], c.info["sign"]
         inc_a, inc_b = c.info["inc_a"], c.info["inc_b"]
-        ta, tb = contrast(inc_a.sum(axis=0)), contrast(inc_b.sum(axis=0))
+        ta, tb = contrast(_total(inc_a, ba)), contrast(_total(inc_b, bb))
         if inter.kind == "range":
-            dd = contrast(m * (inc_a.sum(axis=0) - inc_b.sum(axis=0)))
+            dd = contrast(m * (_total(inc_a, ba) - _total(inc_b, bb)))
             return (f"adjusted for the other features, the prediction changes by {_g(ta[0])} ({ci} {_g(ta[1])} to "
                     f"{_g(ta[2])}) over the range of {inter.feature} and by {_g(tb[0])} ({_g(tb[1])} to {_g(tb[2])}) "
                     f"over that of {inter.over}: an excess of {_g(dd[0])} ({_g(dd[1])} to {_g(dd[2])}) for "

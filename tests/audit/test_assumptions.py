@@ -338,6 +338,63 @@ def test_jump_in_a_trust_pair_does_not_alarm_the_drift_monitor():
     assert not any(alerts), monitor.history
 
 
+def test_jump_of_a_feature_in_a_dominance_is_not_a_violation():
+    """A feature in a dominance kept the piecewise-linear curve, whose overshoot around a jump made
+    its true 'increasing' look violated (8 of 8 seeds); it is a staircase now, and the range
+    dominance it truly has (a change of 1 over its range against 0.3) stays supported."""
+    spec = {"features": {"a": {"monotonic": 1}, "c": {"monotonic": 1}},
+            "interactions": [{"dominance": "range", "feature": "a", "over": "c"}]}
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        a, c = rng.uniform(size=(2, 500))
+        y = (a > 0.53) * 1.0 + 0.3 * c + rng.normal(0, 0.1, 500)
+        r = check_assumptions(spec, pd.DataFrame({"a": a, "c": c}), y, random_state=seed, **FAST)
+        assert r.table["verdict"].tolist() == ["supported"] * 3, r
+
+
+@pytest.mark.parametrize("truth, expected", [
+    # a jumps (so it is not convex) by more where b is higher: increasing holds, convex does not
+    (lambda a, b: (a > 0.53) * (1 + 0.5 * b) + 0.2 * b, ["supported", "contradicted", "supported", "supported"]),
+    # a sharply bending convex curve whose bend grows with b: every constraint holds
+    (lambda a, b: np.exp(60 * (a - 1)) * (1 + 0.5 * b) + 0.2 * b, ["supported", "supported", "supported", None]),
+    # a concave curve declared convex, in a true trust pair
+    (lambda a, b: np.sqrt(a) * (1 + 2 * b) + 0.3 * b, ["supported", "contradicted", "supported", "supported"]),
+], ids=["jump", "sharp bend", "concave"])
+def test_shaped_feature_in_a_trust_pair(truth, expected):
+    """A convex feature in a trust pair kept the piecewise-linear curve: a jump made its true
+    'increasing' look violated (8 of 8 seeds), and a sharp bend made both of its true rows look
+    violated (monotonic 4 of 8, convex 6 of 8). Its staircase, with a trust surface that is
+    piecewise linear from bin mean to bin mean along it, calls each true row supported and still
+    finds a concave curve. ``None``: any verdict but 'contradicted'."""
+    spec = {"features": {"a": {"monotonic": 1, "shape": "convex"}, "b": {"monotonic": 1}},
+            "interactions": [{"trust": "edgeworth", "feature": "a", "by": "b", "direction": "positive"}]}
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        n = 1000 if expected[-1] is None else 500
+        a, b = rng.uniform(size=(2, n))
+        y = truth(a, b) + rng.normal(0, 0.05 if expected[-1] is None else 0.1, n)
+        r = check_assumptions(spec, pd.DataFrame({"a": a, "b": b}), y, random_state=seed, **FAST)
+        for got, want in zip(r.table["verdict"], expected):
+            assert got == want if want else got != "contradicted", r
+
+
+def test_jump_in_a_dominance_does_not_alarm_the_drift_monitor():
+    """Stationary stream, monitored model close to the truth: 6 of 8 batches alerted when the
+    feature in the dominance kept the piecewise-linear curve."""
+    from sklearn.tree import DecisionTreeRegressor
+
+    def batch(rng, n):
+        a, c = rng.uniform(size=(2, n))
+        return pd.DataFrame({"a": a, "c": c}), (a > 0.53) * 1.0 + 0.3 * c + rng.normal(0, 0.1, n)
+
+    rng = np.random.default_rng(0)
+    model = DecisionTreeRegressor(max_depth=6, random_state=0).fit(*batch(rng, 5000))
+    monitor = priorml.DriftMonitor({"features": {"a": {"monotonic": 1}, "c": {"monotonic": 1}},
+                                    "interactions": [{"dominance": "range", "feature": "a", "over": "c"}]}, model)
+    alerts = [monitor.update(*batch(rng, 200)).alert for _ in range(8)]
+    assert not any(alerts), monitor.history
+
+
 def test_feature_correlated_with_a_jumping_one_is_not_fooled():
     """b = a + small noise (correlation 0.995) has no effect; a (unconstrained) jumps between
     keypoints. When b is truly flat, a check at level 0.05 calls its declared increase supported
