@@ -66,11 +66,30 @@ def _take(X: Any, rows: np.ndarray) -> Any:
     return X.iloc[rows] if hasattr(X, "iloc") else X[rows]
 
 
+def extend_categories(f: CategoricalFeature, present: Any) -> CategoricalFeature | None:
+    """``f`` with its categories declared: those it declares (none declared: the members of its order), then
+    the levels of ``present`` that these lack, sorted. ``None`` when nothing is added or the result cannot be
+    declared (a level that is not a string or an integer, or a set the spec refuses)."""
+    from ..spec.features import _cat_key
+    from ..spec.schema import _sort_key
+
+    base = f.categories if f.categories is not None else [c for chain in f.order for c in chain]
+    levels = {_cat_key(c): c for c in base}
+    for v in sorted({_cat_key(v): v for v in present}.values(), key=_sort_key):
+        levels.setdefault(_cat_key(v), v)
+    cats = tuple(levels.values())
+    if len(cats) == len(base) or not all(isinstance(c, (str, int)) and not isinstance(c, bool) for c in cats):
+        return None
+    try:
+        return f.replace(categories=cats)
+    except SpecError:
+        return None
+
+
 def _declare_categories(spec: Spec, X: Any) -> tuple[Spec, list[str]]:
     """Categories not declared in the spec are read from all rows of X (level names only, no target),
     so that a level present only in a test fold is known to every fit rather than an error."""
-    from ..spec.features import _cat_key
-    from ..spec.schema import _is_missing, _plain, _sort_key, as_columns
+    from ..spec.schema import _is_missing, _plain, as_columns
 
     todo = [f for f in spec.features if isinstance(f, CategoricalFeature) and f.categories is None]
     if not todo:
@@ -80,17 +99,9 @@ def _declare_categories(spec: Spec, X: Any) -> tuple[Spec, list[str]]:
     for f in spec.features:
         if f in todo:
             col = np.asarray(cols[f.name])
-            present = [_plain(v) for v, m in zip(col, _is_missing(col)) if not m]
-            levels: dict[str, Any] = {}
-            for chain in f.order:
-                for c in chain:
-                    levels.setdefault(_cat_key(c), c)
-            in_order = len(levels)
-            for v in sorted({_cat_key(v): v for v in present}.values(), key=_sort_key):
-                levels.setdefault(_cat_key(v), v)
-            cats = list(levels.values())
-            if len(cats) > in_order and len(cats) >= 2 and all(isinstance(c, (str, int)) and not isinstance(c, bool) for c in cats):
-                f = f.replace(categories=tuple(cats))
+            declared = extend_categories(f, [_plain(v) for v, m in zip(col, _is_missing(col)) if not m])
+            if declared is not None:
+                f = declared
                 named.append(f.name)
         feats.append(f)
     if not named:

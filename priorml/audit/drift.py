@@ -1356,6 +1356,7 @@ def _with_levels(spec: Spec, fit_X: Any, other_X: list) -> Spec:
     (histogram gradient boosting as missing, one-hot encodings as no indicator). Features whose levels cannot
     be declared (not strings or integers) are left as they are."""
     from ..spec.features import _cat_key
+    from ._engine import extend_categories
 
     feats, changed = [], False
     for f in spec.features:
@@ -1363,17 +1364,9 @@ def _with_levels(spec: Spec, fit_X: Any, other_X: list) -> Spec:
             present = {_cat_key(v): v for X in [fit_X, *other_X] for v in _levels(X, f.name)}
             known = ({_cat_key(c) for c in f.categories} if f.categories is not None
                      else {_cat_key(v) for v in _levels(fit_X, f.name)})
-            if set(present) - known:
-                base = f.categories if f.categories is not None else [c for chain in f.order for c in chain]
-                levels = {_cat_key(c): c for c in base}
-                for v in _sorted_levels(present.values()):
-                    levels.setdefault(_cat_key(v), v)
-                if all(isinstance(c, (str, int)) and not isinstance(c, bool) for c in levels.values()):
-                    try:
-                        f = f.replace(categories=tuple(levels.values()))
-                        changed = True
-                    except SpecError:
-                        pass
+            declared = extend_categories(f, present.values()) if set(present) - known else None
+            if declared is not None:
+                f, changed = declared, True
         feats.append(f)
     return spec.replace(features=tuple(feats)) if changed else spec
 
