@@ -168,9 +168,24 @@ class _BayesBase(SpecEstimator):
         Xenc = self._encode(X)  # checks that the model is fitted before program_ is read
         rng = np.random.default_rng(random_state)
         reps = -(-MIN_PREDICTIVE_DRAWS // self.program_.n_draws)
-        ys = np.concatenate([self._sample_to_target(self.program_.sample_y(Xenc, rng)) for _ in range(reps)])
         a = (1 - prob) / 2
-        return np.column_stack([np.quantile(ys, a, axis=0), np.quantile(ys, 1 - a, axis=0)])
+        out = np.empty((Xenc.shape[0], 2))
+        for rows in _row_blocks(Xenc.shape[0], reps * self.program_.n_draws):
+            ys = np.concatenate([self._sample_to_target(self.program_.sample_y(Xenc[rows], rng)) for _ in range(reps)])
+            out[rows] = np.column_stack([np.quantile(ys, a, axis=0), np.quantile(ys, 1 - a, axis=0)])
+        return out
+
+    def _posterior_mean(self, X: Any, return_std: bool = False):
+        """Mean (and sd) over the posterior draws of the mean function, target units, computed in blocks of
+        rows (see :data:`PREDICT_BLOCK_VALUES`) so that memory does not grow with draws x rows."""
+        Xenc = self._encode(X)  # checks that the model is fitted before program_ is read
+        mean, sd = np.empty(Xenc.shape[0]), np.empty(Xenc.shape[0])
+        for rows in _row_blocks(Xenc.shape[0], self.program_.n_draws):
+            d = self._mean_to_target(self.program_, Xenc[rows])
+            mean[rows] = d.mean(axis=0)
+            if return_std:
+                sd[rows] = d.std(axis=0)
+        return (mean, sd) if return_std else mean
 
     def shape_functions(self, grid: int = 50, prob: float = 0.9) -> dict[str, Any]:
         """Each feature's effect curve (centred, linear-predictor scale in target units for
@@ -388,8 +403,7 @@ class BayesianRegressor(RegressorMixin, _BayesBase):
 
     def predict(self, X: Any, return_std: bool = False):
         """Posterior mean of the mean function; with ``return_std`` also its posterior sd."""
-        d = self.predict_draws(X)
-        return (d.mean(axis=0), d.std(axis=0)) if return_std else d.mean(axis=0)
+        return self._posterior_mean(X, return_std)
 
 
 class BayesianClassifier(BinaryClassifierMixin, _BayesBase):
@@ -406,7 +420,7 @@ class BayesianClassifier(BinaryClassifierMixin, _BayesBase):
         return self._fit(X, y)
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        p = self.predict_draws(X).mean(axis=0)
+        p = self._posterior_mean(X)
         return np.column_stack([1 - p, p])
 
     def decision_function(self, X: Any) -> np.ndarray:
@@ -476,6 +490,17 @@ def _jsonable(d: dict[str, Any]) -> dict[str, Any]:
 
 #: predict_interval's quantiles rest on at least this many draws of y
 MIN_PREDICTIVE_DRAWS = 1000
+
+#: predict, predict_proba and predict_interval go through the rows in blocks of at most this many values
+#: (draws x rows, 32 MB in float64), so that 4,000 draws at 200,000 rows need tens of MB, not tens of GB
+PREDICT_BLOCK_VALUES = 2 ** 22
+
+
+def _row_blocks(n_rows: int, per_row: int) -> list[slice]:
+    """Slices covering ``n_rows`` rows, each holding at most :data:`PREDICT_BLOCK_VALUES` values (one row
+    at least) when a row takes ``per_row`` values."""
+    step = max(1, PREDICT_BLOCK_VALUES // max(int(per_row), 1))
+    return [slice(start, start + step) for start in range(0, n_rows, step)] or [slice(0, 0)]
 
 
 def _check_prob(prob: Any) -> None:

@@ -196,6 +196,13 @@ def verify_spec(spec: Spec, likelihood: str) -> None:
         problems.append(Problem("priors.intercept.mean", f"a positive mean with likelihood={likelihood!r}", repr(ip.mean),
                                 f"The mean prediction is positive with this likelihood; give the {level} (> 0), "
                                 "or remove the prior.", key="mean"))
+    if ip is not None and likelihood in ("gaussian", "student_t") and bounds is not None and not (
+            (bounds.min is None or bounds.min < ip.mean) and (bounds.max is None or ip.mean < bounds.max)):
+        inside = (f"({bounds.min}, {bounds.max})" if bounds.min is not None and bounds.max is not None else
+                  f"> {bounds.min}" if bounds.min is not None else f"< {bounds.max}")
+        problems.append(Problem("priors.intercept.mean", f"a mean prediction strictly inside the output bounds {inside}",
+                                repr(ip.mean), "Predictions stay inside the output bounds, so their mean cannot be at "
+                                "or beyond one; give a typical prediction inside them, or remove the prior.", key="mean"))
     if ip is not None and likelihood == "bernoulli" and not 0 < ip.mean < 1:
         problems.append(Problem("priors.intercept.mean", "a probability in (0, 1) for a classifier (the typical "
                                 "probability of classes_[1])", repr(ip.mean),
@@ -301,19 +308,23 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
         W = {} if sufficient else {name: pm.Data(f"W_{name}", w) for name, w in weights.items()}
         # ------------------------------------------------------------------ intercept
         ip = spec.priors.intercept
+        log_mean = None  # lognormal with a user intercept prior: log of the mean prediction (b0 needs sigma)
         if ip is not None and likelihood in ("lognormal", "poisson", "bernoulli"):
             # a prior on the mean prediction (target units), carried to the link scale at its mean
             mu_l, sd_l, how = _linked_intercept(likelihood, ip.mean, ip.sd)
             if lognormal:
-                b0_log = pm.Normal("intercept_user_log", mu_l, sd_l)
-                b0 = pm.Deterministic("b0", (b0_log - schema.y_mean) / schema.y_scale)
+                log_mean = pm.Normal("intercept_user_log", mu_l, sd_l)
             else:
                 b0 = pm.Normal("b0", mu_l, sd_l)
             records.append(PriorRecord("intercept", None, "Normal", {"mu": mu_l, "sigma": sd_l}, "user", how))
         elif ip is not None:
-            b0_user = pm.Normal("intercept_user", ip.mean, ip.sd)
+            # gaussian/student_t: with output bounds the prediction is the linear predictor through the
+            # bounds' link, so the prior on the mean prediction is carried through the link's inverse
+            mu_u, sd_u, how = (_bounded_intercept(spec, schema, ip.mean, ip.sd) if spec.output is not None
+                               else (ip.mean, ip.sd, "target units"))
+            b0_user = pm.Normal("intercept_user", mu_u, sd_u)
             b0 = pm.Deterministic("b0", (b0_user - schema.y_mean) / schema.y_scale)
-            records.append(PriorRecord("intercept", None, "Normal", {"mu": ip.mean, "sigma": ip.sd}, "user", "target units"))
+            records.append(PriorRecord("intercept", None, "Normal", {"mu": mu_u, "sigma": sd_u}, "user", how))
         else:
             if scaled_intercept is not None:
                 mu0, sd0 = (float(v) for v in scaled_intercept)
@@ -348,6 +359,23 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
             term = next(tm for tm in terms if tm.name == f"trust_{k}")
             values[term.name] = _trust_surface(pm, pt, spec, t, term, k, records)
 
+        # ------------------------------------------------------------------ noise scale
+        sigma = None
+        if not (classification or counts):
+            ns = spec.priors.noise
+            if ns is not None:
+                sigma_user = pm.HalfNormal("sigma_user", ns.scale)
+                sigma = pm.Deterministic("sigma", sigma_user / scale)
+                records.append(PriorRecord("noise", None, "HalfNormal", {"sigma": ns.scale}, "user",
+                                           "target units" + per_level))
+            else:
+                sigma = pm.HalfNormal("sigma", 1.0)
+                records.append(PriorRecord("noise", None, "HalfNormal", {"sigma": 1.0}, "scaled", unit))
+        if log_mean is not None:
+            # E[y] = exp(mu + s^2 / 2) with s the noise sd of log y: the prior is on that mean, not on exp(mu)
+            s_log = sigma * schema.y_scale
+            b0 = pm.Deterministic("b0", (log_mean - 0.5 * s_log ** 2 - schema.y_mean) / schema.y_scale)
+
         centred = []
         for term in terms:
             v = values[term.name]
@@ -369,15 +397,6 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
             # Sufficient statistics: identity link (no output bounds), the mean is Z beta (below).
             if not sufficient:
                 mu, link = (eta, link) if lognormal else _bounded_mean(pt, spec, schema, eta, link)
-            ns = spec.priors.noise
-            if ns is not None:
-                sigma_user = pm.HalfNormal("sigma_user", ns.scale)
-                sigma = pm.Deterministic("sigma", sigma_user / scale)
-                records.append(PriorRecord("noise", None, "HalfNormal", {"sigma": ns.scale}, "user",
-                                           "target units" + per_level))
-            else:
-                sigma = pm.HalfNormal("sigma", 1.0)
-                records.append(PriorRecord("noise", None, "HalfNormal", {"sigma": 1.0}, "scaled", unit))
             if likelihood == "student_t":
                 nu = pm.Gamma("nu", 2.0, 0.1)
                 records.append(PriorRecord("nu", None, "Gamma", {"alpha": 2.0, "beta": 0.1}, "default", "degrees of freedom"))
@@ -401,8 +420,38 @@ def _linked_intercept(likelihood: str, mean: float, sd: float) -> tuple[float, f
     if likelihood == "bernoulli":
         return (float(np.log(mean / (1 - mean))), sd / (mean * (1 - mean)),
                 f"logit: logit(mean {mean:g}), sd {sd:g} / (mean (1 - mean)) (first order)")
-    what = "log-rate" if likelihood == "poisson" else "log target"
-    return float(np.log(mean)), sd / mean, f"{what}: log(mean {mean:g}), sd {sd:g} / mean (first order)"
+    if likelihood == "lognormal":
+        return (float(np.log(mean)), sd / mean,
+                f"log of the mean prediction: log(mean {mean:g}), sd {sd:g} / mean (first order); the log "
+                "target's intercept is this minus sigma^2 / 2 (sigma: the noise sd of log y), as the mean "
+                "prediction is exp(intercept + sigma^2 / 2)")
+    return float(np.log(mean)), sd / mean, f"log-rate: log(mean {mean:g}), sd {sd:g} / mean (first order)"
+
+
+def _bounded_intercept(spec: Spec, schema, mean: float, sd: float) -> tuple[float, float, str]:
+    """A user's intercept prior (mean prediction ~ Normal(mean, sd), target units) for gaussian/student_t
+    with output bounds, on the linear predictor in target units: the inverse of the bounds' link
+    (:func:`_bounded_mean`) at ``mean``, and ``sd`` divided by the link's slope there (first order).
+    :func:`verify_spec` has checked that ``mean`` lies strictly inside the bounds."""
+    out = spec.output
+    m = (mean - schema.y_mean) / schema.y_scale  # model units, as the link works in them
+    lo = None if out.min is None else (out.min - schema.y_mean) / schema.y_scale
+    hi = None if out.max is None else (out.max - schema.y_mean) / schema.y_scale
+    if lo is not None and hi is not None:
+        p = (m - lo) / (hi - lo)
+        c, s = (lo + hi) / 2, (hi - lo) / 4
+        eta, slope, link = c + s * float(np.log(p / (1 - p))), 4 * p * (1 - p), "sigmoid"
+    else:
+        # softplus: lo + log(1 + e^(eta - lo)) or hi - log(1 + e^(hi - eta)); log(e^d - 1) written stably
+        d = m - lo if lo is not None else hi - m
+        inv = d + float(np.log(-np.expm1(-d)))
+        eta = lo + inv if lo is not None else hi - inv
+        slope, link = float(-np.expm1(-d)), "softplus"
+    mu_t, sd_t = eta * schema.y_scale + schema.y_mean, sd / slope
+    return (float(mu_t), float(sd_t),
+            f"linear predictor in target units, inside the output bounds' {link} link: its inverse at mean {mean:g}, "
+            f"sd {sd:g} / the link's slope there ({slope:.3g}) (first order), so that the mean prediction is "
+            f"about Normal({mean:g}, {sd:g})")
 
 
 def _user_effect_unit(spec: Spec, likelihood: str) -> str:

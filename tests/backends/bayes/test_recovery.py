@@ -382,3 +382,61 @@ def test_effect_prior_records_the_scale_it_is_on(likelihood, output, unit):
     note = _record(model, "g0_effect_user")["note"]
     assert unit in note
     assert ("approximate" in note) == (output is not None)
+
+
+# ---------------------------------------------------------------------- intercept priors through a curved link
+def _near_a_bound(n: int = 80, seed: int = 12):
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame({"a": rng.uniform(0, 1, n)})
+    return X, 95 + 3 * X["a"].to_numpy() + rng.normal(0, 1, n)
+
+
+@pytest.mark.parametrize("likelihood", ["gaussian", "student_t"])
+@pytest.mark.parametrize("output", [{"min": 0, "max": 100}, {"max": 100}, {"min": 90}], ids=["both", "max", "min"])
+def test_intercept_prior_with_output_bounds_is_on_the_mean_prediction(likelihood, output):
+    """With output bounds the prediction is the linear predictor through a sigmoid/softplus link.
+    The intercept prior is on the mean prediction (target units): it was put on the linear predictor
+    unchanged, so that with bounds [0, 100] a prior N(97, 0.5) gave predictions N(86.8, 0.23)."""
+    from priorml.backends.bayes.model import apply_link
+
+    X, y = _near_a_bound()
+    spec = {"output": output, "features": {"a": {"monotonic": "increasing"}},
+            "priors": {"intercept": {"mean": 97, "sd": 0.5}}}
+    model = prior_model(spec, X, y, likelihood=likelihood, draws=PRIOR_MC)
+    rec = _record(model, "intercept")
+    assert rec["origin"] == "user" and "first order" in rec["note"] and "link" in rec["note"]
+    # the prediction where every (centred) effect is 0, per prior draw
+    at_b0 = model.schema_.unscale_y(apply_link(model.program_.draws["b0"], model.program_.link))
+    assert np.all((at_b0 >= output.get("min", -np.inf)) & (at_b0 <= output.get("max", np.inf)))
+    assert np.median(at_b0) == pytest.approx(97, abs=0.03)
+    assert at_b0.std() == pytest.approx(0.5, rel=0.1)
+
+
+@pytest.mark.parametrize("mean", [100.0, 120.0, -5.0], ids=["at-a-bound", "above", "below"])
+def test_intercept_prior_outside_the_output_bounds_is_refused(mean):
+    from priorml.backends.bayes import verify_spec
+
+    spec = priorml.Spec.from_dict({"output": {"min": 0, "max": 100}, "features": {"a": {}},
+                                   "priors": {"intercept": {"mean": mean, "sd": 1}}})
+    with pytest.raises(priorml.SpecError) as err:
+        verify_spec(spec, "gaussian")  # it was accepted, and the prediction could never reach it
+    (p,) = err.value.problems
+    assert (p.where, p.key) == ("priors.intercept.mean", "mean") and "(0.0, 100.0)" in p.expected and p.fix
+    verify_spec(spec.replace(output={"min": -10.0, "max": 200.0}), "gaussian")  # inside wider bounds: accepted
+
+
+def test_lognormal_intercept_prior_is_on_the_mean_not_the_median():
+    """``predict`` of a lognormal model is the mean ``exp(mu + s^2 / 2)``, and the intercept prior is on
+    the mean prediction: it was put on ``exp(mu)``, the median, so with a noise sd of about 1 on the
+    log scale the prior mean prediction was about 1.6 times the one asked for."""
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame({"a": rng.uniform(0, 1, 200)})
+    y = np.exp(np.log(50) + 0.3 * X["a"].to_numpy() + rng.normal(0, 1.0, 200))
+    spec = {"features": {"a": {"monotonic": "increasing"}}, "priors": {"intercept": {"mean": 80, "sd": 2}}}
+    model = prior_model(spec, X, y, likelihood="lognormal", draws=PRIOR_MC)
+    rec = _record(model, "intercept")
+    assert rec["params"] == pytest.approx({"mu": math.log(80), "sigma": 2 / 80}) and "sigma^2 / 2" in rec["note"]
+    s = model.schema_.y_scale * model.program_.draws["sigma"]  # noise sd on the log scale, per draw
+    mean_at_b0 = np.exp(model.schema_.unscale_y(model.program_.draws["b0"]) + 0.5 * s ** 2)
+    assert np.median(mean_at_b0) == pytest.approx(80, abs=0.15)
+    assert mean_at_b0.std() == pytest.approx(2, rel=0.1)
