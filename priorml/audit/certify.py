@@ -163,6 +163,8 @@ class _Prober:
         Classifiers are probed on the log-odds, the scale on which their shapes are stated."""
         self.calls += len(frame)
         X = frame if self.with_names else frame.to_numpy(dtype=object)
+        if hasattr(self.model, "decision_draws"):  # log-odds draws of a Bayesian classifier, not rebuilt from
+            return np.asarray(self.model.decision_draws(X), dtype=float)[self.draws]  # rounded probabilities
         if hasattr(self.model, "predict_draws"):
             d = np.asarray(self.model.predict_draws(X), dtype=float)[self.draws]
             if hasattr(self.model, "classes_"):

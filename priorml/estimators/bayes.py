@@ -427,6 +427,13 @@ class BayesianClassifier(BinaryClassifierMixin, _BayesBase):
         p = np.clip(self.predict_proba(X)[:, 1], 1e-12, 1 - 1e-12)
         return np.log(p / (1 - p))
 
+    def decision_draws(self, X: Any) -> np.ndarray:
+        """Posterior draws of the log-odds of ``classes_[1]``, shape (n_draws, n), the scale on which
+        shapes are stated: the linear predictor itself, so not limited, as the logit of a probability
+        is, to about +-27.6 where that probability rounds to 0 or 1 in floating point."""
+        Xenc = self._encode(X)  # checks that the model is fitted before program_ is read
+        return self.program_.eta(Xenc)
+
     def predict(self, X: Any) -> np.ndarray:
         positive = self.predict_proba(X)[:, 1] > 0.5  # checks that the model is fitted before classes_ is read
         return self.classes_[positive.astype(int)]
