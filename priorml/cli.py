@@ -135,7 +135,7 @@ def _jsonable(obj: Any) -> Any:
 
 
 # ---------------------------------------------------------------------- input
-def read_data(path: str | os.PathLike) -> Any:
+def read_data(path: str | os.PathLike, spec: Any = None) -> Any:
     """Read a CSV or Parquet file into a DataFrame whose index numbers the rows as in the file.
 
     CSV rows are indexed by their line number (the header is line 1, so the
@@ -146,6 +146,10 @@ def read_data(path: str | os.PathLike) -> Any:
     ----------
     path : str or path-like
         ``*.parquet`` / ``*.pq`` files are read as Parquet, anything else as CSV.
+    spec : Spec or None
+        In a CSV file, a cell of a categorical feature of ``spec`` whose text is one of the
+        feature's categories (``categories`` or ``order``) is kept as that text: otherwise
+        ``01`` would be read as the number 1, and ``None`` or ``NA`` as a missing value.
 
     Returns
     -------
@@ -182,10 +186,39 @@ def read_data(path: str | os.PathLike) -> Any:
             raise CLIError(f"cannot read {str(p)!r}: it is not UTF-8 text ({exc.reason} at byte {exc.start}). "
                            "Save it as UTF-8 CSV, or as Parquet.") from None
         df.index = pd.RangeIndex(2, len(df) + 2, name="line")
+        df = _declared_categories_as_text(p, df, spec)
         df = df[~df.isna().all(axis=1)] if len(df.columns) else df
     if len(df.columns) == 0 or len(df) == 0:
         raise CLIError(f"data file {str(p)!r} has no data rows.")
     df.columns = [str(c) for c in df.columns]
+    return df
+
+
+def _declared_categories_as_text(path: Path, df: Any, spec: Any) -> Any:
+    """The cells of ``spec``'s categorical columns that spell a declared category, as that text
+    (see :func:`read_data`); ``df`` is the CSV as pandas parsed it, indexed by line."""
+    import pandas as pd
+
+    from .spec import CategoricalFeature
+
+    known = {}
+    for f in getattr(spec, "features", ()):
+        if isinstance(f, CategoricalFeature) and f.name in df.columns:
+            labels = {str(c) for c in (f.categories or ())} | {str(c) for chain in f.order for c in chain}
+            if labels:
+                known[f.name] = labels
+    if not known:
+        return df
+    raw = pd.read_csv(path, skip_blank_lines=False, dtype=str, keep_default_na=False, usecols=list(known))
+    raw.index = df.index
+    df = df.copy()
+    for name, labels in known.items():
+        text = raw[name]
+        keep = text.isin(labels).to_numpy()
+        if keep.any():
+            col = df[name].astype(object)
+            col[keep] = text[keep]
+            df[name] = col
     return df
 
 
@@ -229,7 +262,7 @@ def _load_model(path: str):
 def _model_and_features(args: argparse.Namespace) -> tuple[Any, Any]:
     """The saved model of ``args.model_dir`` and the rows of ``args.data``, which must hold its features."""
     model = _load_model(args.model_dir)
-    df = read_data(args.data)
+    df = read_data(args.data, model.spec_)
     _check_columns(df, model.spec_, args.data, target=False)
     return model, df
 
@@ -325,7 +358,7 @@ def make_estimator(spec: Any, backend: str, args: argparse.Namespace, progress: 
 
 def _read_xy(args: argparse.Namespace) -> tuple[Any, Any, Any]:
     spec = _load_spec(args.spec)
-    df = read_data(args.data)
+    df = read_data(args.data, spec)
     _check_columns(df, spec, args.data, target=True)
     y = _target(df, spec, args.data)
     return spec, df, y
@@ -538,7 +571,7 @@ def run_drift(model: Any, df: Any, path: str, args: argparse.Namespace, con: _Co
 
 def cmd_drift(args: argparse.Namespace, con: _Console) -> int:
     model = _load_model(args.model_dir)
-    df = read_data(args.data)
+    df = read_data(args.data, model.spec_)
     with con.stage(f"Monitoring {args.data} batch by batch ({args.time})"):
         monitor = run_drift(model, df, args.data, args, con)
     _save_json(args.save, monitor)
@@ -572,7 +605,7 @@ def cmd_report(args: argparse.Namespace, con: _Console) -> int:
     spec, df, y = _read_xy(args)
     X_test = y_test = None
     if args.test:
-        test = read_data(args.test)
+        test = read_data(args.test, spec)
         _check_columns(test, spec, args.test, target=True)
         X_test, y_test = test, _target(test, spec, args.test)
         X, y_train = df, y
@@ -609,7 +642,7 @@ def cmd_report(args: argparse.Namespace, con: _Console) -> int:
     drift = _load_json(args.drift, "drift")
     if drift is None and args.time:
         source = args.drift_data or args.test or args.data
-        ddf = read_data(source) if source != args.data else df
+        ddf = read_data(source, spec) if source != args.data else df
         with con.stage(f"Drift monitor over {source} by {args.time}"):
             drift = run_drift(model, ddf, source, args, con)
     with _about(args.data), con.stage(f"Writing the {args.format} report"):

@@ -132,7 +132,9 @@ class _LatticeBase(SpecEstimator):
             return "projection", "categorical calibrator outputs projected onto the declared order after every step"
         if kind in ("trust", "dominance"):
             if model == "linear":
-                return "construction", ("additive model: no interaction, trust holds trivially" if kind == "trust"
+                return "construction", ("additive model: no interaction, trust holds trivially (with one output "
+                                        "bound, the clamp at it bends the right way for the condition's declared "
+                                        "direction)" if kind == "trust"
                                         else "linear weights projected so the dominant one is larger")
             return "projection", "lattice parameters projected each step and finalized exactly after training"
         if kind == "output":
@@ -237,7 +239,9 @@ class LatticeRegressor(RegressorMixin, _LatticeBase):
         Seed of the initial weights, the internal splits and the batch order;
         fits are deterministic on CPU for a fixed seed.
     verbose : int
-        Keras verbosity.
+        Progress on stdout: 0 nothing; 1 one line per chunk of early-stopping epochs (the mean
+        validation loss so far) and one for the final training run; 2 also the final run's
+        training loss at every tenth of its epochs.
 
     Attributes
     ----------

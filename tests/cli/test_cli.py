@@ -307,3 +307,34 @@ def test_entry_point_quiet_json(work):
     bad = subprocess.run([str(exe), "certify", str(work / "model"), str(work / "missing.csv")],
                          capture_output=True, text=True, timeout=300, env=env)
     assert bad.returncode == 2 and "missing.csv" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_declared_categories_are_read_as_text(tmp_path, capsys):
+    """A CSV cell spelling a declared category keeps its text: '01' is not the number 1 and 'None' is not a
+    missing value (pandas' guesses, which made fit refuse the file); other cells are parsed as before."""
+    rng = np.random.default_rng(0)
+    n = 60
+    df = pd.DataFrame({"a": rng.uniform(0, 1, n), "code": rng.choice(["01", "02", "10"], n),
+                       "damage": rng.choice(["None", "Minor", "Major"], n)})
+    df["y"] = df["a"] + df["code"].map({"01": 0, "02": 1, "10": 2}) + df["damage"].map({"None": 0, "Minor": 1, "Major": 2})
+    df.loc[3, "damage"] = ""  # a really missing cell
+    df.to_csv(tmp_path / "d.csv", index=False)
+    (tmp_path / "s.yaml").write_text("target: y\nfeatures:\n  a: {monotonic: increasing}\n"
+                                     "  code: {type: categorical, categories: ['01', '02', '10'], order: ['01', '02', '10']}\n"
+                                     "  damage: {type: categorical, order: [None, Minor, Major], missing: mode}\n")
+    assert main(["fit", str(tmp_path / "s.yaml"), str(tmp_path / "d.csv"), "-o", str(tmp_path / "m"), *FAST]) == 0
+    from priorml import load
+
+    model = load(tmp_path / "m")
+    assert [str(c) for c in model.schema_["code"].categories] == ["01", "02", "10"]
+    assert [str(c) for c in model.schema_["damage"].categories] == ["None", "Minor", "Major"]
+    assert main(["predict", str(tmp_path / "m"), str(tmp_path / "d.csv"), "-o", str(tmp_path / "p.csv"), "--quiet"]) == 0
+    out = pd.read_csv(tmp_path / "p.csv", dtype=str, keep_default_na=False)
+    assert out["code"].tolist() == df["code"].tolist()  # written back as read
+    assert main(["certify", str(tmp_path / "m"), str(tmp_path / "d.csv"), "--quiet", "--fail-on-violation"]) == 0
+    from priorml.cli import read_data
+
+    plain = read_data(tmp_path / "d.csv")  # without a spec: pandas' parsing, unchanged
+    assert plain["code"].tolist()[:3] == [int(c) for c in df["code"].tolist()[:3]]
+    assert plain["damage"].isna().sum() == (df["damage"].isin(["None", ""])).sum()
+    assert read_data(tmp_path / "d.csv", model.spec_)["damage"].isna().sum() == 1

@@ -503,3 +503,107 @@ def test_final_step_maps_a_calibrator_into_its_bounds_keeping_its_shape(monotoni
         assert np.allclose(new, old)
     else:
         assert np.ptp(values) == pytest.approx(min(1.0, np.ptp(before)), rel=1e-5)
+
+
+# ---------------------------------------------------------------------- calibrated linear under one output bound
+def _clamped_pair(n: int = 160, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
+    """y = max(0, 2 a + 2 b - 2): half the rows sit at the lower bound 0."""
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame({"a": rng.uniform(0, 1, n), "b": rng.uniform(0, 1, n)})
+    return X, np.maximum(0.0, 2 * X["a"] + 2 * X["b"] - 2).to_numpy() + rng.normal(0, 0.02, n)
+
+
+def _pair_spec(bound: dict, b: dict, interaction: dict) -> dict:
+    return {"output": bound, "features": {"a": {"monotonic": "increasing"}, "b": b}, "interactions": [interaction]}
+
+
+EDGEWORTH = {"trust": "edgeworth", "feature": "a", "by": "b", "direction": "positive"}
+RANGE_DOMINANCE = {"dominance": "range", "feature": "a", "over": "b"}
+
+
+@pytest.mark.parametrize("bound, b, interaction, where", [
+    # the clamp max(L, min) is convex: mixed differences take the sign of b's effect
+    ({"min": 0}, {"monotonic": "decreasing"}, EDGEWORTH, "interactions[trust a by b]"),
+    ({"min": 0}, {}, EDGEWORTH, "interactions[trust a by b]"),
+    ({"max": 1}, {"monotonic": "increasing"}, EDGEWORTH, "interactions[trust a by b]"),
+    # the clamp cuts a's range at rows where b's is not cut
+    ({"min": 0}, {"monotonic": "increasing"}, RANGE_DOMINANCE, "interactions[dominance a over b].dominance"),
+    ({"max": 1}, {"monotonic": "increasing"}, RANGE_DOMINANCE, "interactions[dominance a over b].dominance"),
+])
+def test_linear_model_refuses_interactions_a_one_sided_bound_breaks(bound, b, interaction, where):
+    from priorml.backends.lattice.compiler import choose_model_type, verify_spec
+
+    spec = Spec.from_dict(_pair_spec(bound, b, interaction))
+    with pytest.raises(priorml.SpecError, match=r"model='linear'") as err:
+        verify_spec(spec, "linear")
+    assert err.value.problems[0].where == where
+    verify_spec(spec, "lattice")  # the lattice's bounds are on its vertex values: accepted
+    verify_spec(spec.replace(output={"min": -1, "max": 3}), "linear")  # two bounds: an affine map, accepted
+    assert choose_model_type(spec, 50) == "lattice"  # auto never picks the refused linear model
+
+
+def test_linear_model_under_one_bound_keeps_a_trust_whose_condition_follows_the_clamp(fast):
+    """With only a lower bound, edgeworth trust of a by b holds in the linear model when b is increasing
+    (the convex clamp only adds positive mixed differences); before, a decreasing b gave the certificate a
+    trust violation of about 0.2."""
+    X, y = _clamped_pair()
+    spec = _pair_spec({"min": 0}, {"monotonic": "increasing"}, EDGEWORTH)
+    est = LatticeRegressor(spec, model="linear", **fast).fit(X, y)
+    assert (est.predict(X) < 1e-6).mean() > 0.2  # the bound is reached: the clamp is active
+    cert = priorml.certify(est, X, n_rows=40)
+    assert cert.passed, cert
+
+
+def test_auto_model_does_not_pick_a_linear_model_it_would_refuse():
+    """Below 100 rows auto picks the calibrated linear model, which refuses a concave feature with only a
+    lower output bound: auto used to pick it all the same, and fit raised a SpecError."""
+    from priorml.backends.lattice.compiler import choose_model_type
+
+    spec = Spec.from_dict({"output": {"min": 0}, "features": {"a": {"monotonic": 1, "shape": "concave"}, "b": {}}})
+    assert choose_model_type(spec, 50) == "lattice"
+    many = Spec.from_dict({"output": {"min": 0}, "features": {"a": {"monotonic": 1, "shape": "concave"},
+                                                               **{f"x{i}": {} for i in range(6)}}})
+    assert choose_model_type(many, 50) == "ensemble"
+    assert choose_model_type(spec.replace(output=None), 50) == "linear"  # nothing refused: unchanged
+
+
+def test_auto_model_fits_a_small_spec_with_a_one_sided_bound(fast):
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.uniform(0, 1, 50)})
+    y = np.sqrt(X["a"].to_numpy()) + rng.normal(0, 0.05, 50)
+    est = LatticeRegressor({"output": {"min": 0}, "features": {"a": {"monotonic": 1, "shape": "concave"}}},
+                           **fast).fit(X, y)
+    assert est.model_type_ == "lattice"
+    assert priorml.certify(est, X).passed
+
+
+@pytest.mark.parametrize("output", [None, {"min": -5, "max": 5}])
+def test_calibrated_linear_keeps_an_unconstrained_trust_condition_free(output, fast):
+    """Trust holds trivially in the additive linear model, so its free condition must stay free. Its
+    calibrator used to be forced increasing: the decreasing effect of b stayed flat (R^2 0.38 instead of
+    0.99), or, with two bounds (weights >= 0), could only increase."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.uniform(0, 1, 160), "b": rng.uniform(0, 1, 160)})
+    y = 1 + X["a"].to_numpy() - 1.5 * X["b"].to_numpy() + rng.normal(0, 0.05, 160)
+    spec = {"features": {"a": {"monotonic": "increasing"}, "b": {}}, "interactions": [EDGEWORTH]}
+    if output:
+        spec["output"] = output
+    est = LatticeRegressor(spec, model="linear", **dict(fast, epochs=60)).fit(X, y)
+    along_b = est.predict(pd.DataFrame({"a": 0.5, "b": [0.05, 0.95]}))
+    assert along_b[0] - along_b[1] > 0.6  # true drop: 1.35
+    assert priorml.certify(est, X, n_rows=40).passed
+
+
+@pytest.mark.parametrize("verbose, validation_fraction", [(0, 0.0), (1, 0.0), (1, 0.25), (2, 0.0)])
+def test_verbose_prints_training_progress(verbose, validation_fraction, monotone_data, monotone_spec, capsys):
+    """``verbose`` is documented; it used to be accepted and ignored."""
+    X, y = monotone_data
+    LatticeRegressor(monotone_spec, model="linear", epochs=10, validation_fraction=validation_fraction,
+                     verbose=verbose).fit(X, y)
+    out = capsys.readouterr().out
+    if not verbose:
+        assert out == ""
+        return
+    assert "final run: " in out
+    assert ("early stopping: " in out) == (validation_fraction > 0)
+    assert ("training loss" in out.split("final run")[0]) == (verbose > 1)

@@ -31,6 +31,7 @@ import numpy as np
 
 from ...errors import Problem, SpecError
 from ...spec import CategoricalFeature, NumericFeature, Spec
+from ...spec._canon import monotonic_name
 from ...spec.constraints import Dominance, Trust
 from ...spec.schema import Schema
 from .feasibility import LatticeConstraints, flat_features
@@ -118,23 +119,8 @@ def verify_spec(spec: Spec, model_type: str, lattice_size: int = 2) -> None:
     problems: list[Problem] = []
     if model_type not in MODEL_TYPES:
         problems.append(Problem("model", " or ".join(map(repr, MODEL_TYPES + ("auto",))), repr(model_type)))
-    if model_type == "linear" and spec.output is not None and (spec.output.min is None) != (spec.output.max is None):
-        for f in spec.features:
-            if isinstance(f, NumericFeature) and f.shape:
-                bad = (spec.output.max is None and f.shape == "concave") or (spec.output.min is None and f.shape == "convex")
-                if bad:
-                    problems.append(Problem(
-                        f"features.{f.name}.shape", "a shape compatible with a one-sided output bound in model='linear'",
-                        f"{f.shape!r} with only output.{'min' if spec.output.max is None else 'max'}",
-                        "Clamping a linear model at one bound breaks this curvature; give both output bounds or use model='lattice'.",
-                        f.name, "shape"))
     if model_type == "linear":
-        for t in spec.trusts:
-            if t.kind == "trapezoid":
-                problems.append(Problem(f"interactions[trust {t.feature} by {t.by}].trust",
-                                        "edgeworth trust in model='linear' (an additive model has no interactions)",
-                                        "'trapezoid'", "An additive effect of the condition moves both ends of the range; "
-                                        "use model='lattice' or 'ensemble'.", t.feature, "trust"))
+        problems += linear_problems(spec)
     for t in spec.trusts:
         by = spec[t.by]
         if isinstance(by, NumericFeature) and not by.monotonic and (by.shape or by.unimodal):
@@ -168,6 +154,60 @@ def verify_spec(spec: Spec, model_type: str, lattice_size: int = 2) -> None:
                                     "lattice_size.", None, "model"))
     if problems:
         raise SpecError(problems, title="Spec cannot be compiled by the lattice backend")
+
+
+def linear_problems(spec: Spec) -> list[Problem]:
+    """What the calibrated linear model (``model='linear'``) cannot guarantee for ``spec``.
+
+    * trapezoid trust: an additive effect of the condition moves both ends of the range;
+    * with one output bound only, the prediction is the linear combination clamped at that bound,
+      ``g(L)`` with ``g`` convex (lower bound) or concave (upper bound). That bends the curvature of
+      a convex or concave feature the other way; gives mixed differences ``g'' u' v'``, so an
+      edgeworth trust holds only when its condition is monotone in the direction the clamp
+      favours; and shortens the range of one feature's effect more than another's where the
+      prediction reaches the bound, so range dominance can fail.
+    """
+    problems: list[Problem] = []
+    for t in spec.trusts:
+        if t.kind == "trapezoid":
+            problems.append(Problem(f"interactions[trust {t.feature} by {t.by}].trust",
+                                    "edgeworth trust in model='linear' (an additive model has no interactions)",
+                                    "'trapezoid'", "An additive effect of the condition moves both ends of the range; "
+                                    "use model='lattice' or 'ensemble'.", t.feature, "trust"))
+    out = spec.output
+    if out is None or (out.min is None) == (out.max is None):
+        return problems
+    bound, clamp = ("output.min", 1) if out.max is None else ("output.max", -1)
+    fix = "give both output bounds or use model='lattice'."
+    for f in spec.features:
+        if isinstance(f, NumericFeature) and f.shape:
+            if (clamp > 0 and f.shape == "concave") or (clamp < 0 and f.shape == "convex"):
+                problems.append(Problem(
+                    f"features.{f.name}.shape", "a shape compatible with a one-sided output bound in model='linear'",
+                    f"{f.shape!r} with only {bound}",
+                    f"Clamping a linear model at one bound breaks this curvature; {fix}", f.name, "shape"))
+    for t in spec.trusts:
+        if t.kind != "edgeworth":
+            continue
+        by = spec[t.by]
+        needed = t.direction * clamp  # the sign the condition's effect must have
+        if not (isinstance(by, NumericFeature) and by.monotonic == needed):
+            problems.append(Problem(
+                f"interactions[trust {t.feature} by {t.by}]",
+                f"with only {bound} in model='linear', a condition declared "
+                f"monotonic: {monotonic_name(needed)} (the clamp at the bound makes the trust follow the sign of "
+                f"the condition's effect)",
+                f"{t.by!r} " + (f"monotonic: {monotonic_name(by.monotonic)}" if by.monotonic else "not monotonic"),
+                f"Clamping a linear model at one bound couples the features where the prediction reaches it; {fix}",
+                t.feature, "trust"))
+    for d in spec.dominances:
+        if d.kind == "range":
+            problems.append(Problem(
+                f"interactions[dominance {d.feature} over {d.over}].dominance",
+                f"monotonic dominance with only {bound} in model='linear'", "'range'",
+                "Clamping a linear model at one bound can cut the range of one feature's effect more than the "
+                f"other's; use dominance: monotonic, or {fix}", d.feature, "dominance"))
+    return problems
 
 
 def _flat_trapezoid_dominance_pairs(spec: Spec) -> list[Problem]:
@@ -216,6 +256,9 @@ def choose_model_type(spec: Spec, n_rows: int, lattice_size: int = 2) -> str:
     * more than 6 features and fewer than 5,000 rows: calibrated linear, except for a
       classifier with 100 to 200 rows, which gets a lattice ensemble;
     * otherwise one lattice up to 6 features, an ensemble beyond;
+    * a spec that the calibrated linear model cannot guarantee (:func:`linear_problems`, e.g. a
+      concave feature or range dominance with only a lower output bound) gets a lattice (an
+      ensemble above 6 features) instead;
     * a single lattice that would have more than ``MAX_LATTICE_VERTICES`` vertices with this
       ``lattice_size`` (which ``verify_spec`` refuses) becomes an ensemble.
 
@@ -238,6 +281,8 @@ def choose_model_type(spec: Spec, n_rows: int, lattice_size: int = 2) -> str:
         choice = "ensemble" if spec.task == "classification" and n_rows <= 200 else "linear"
     else:
         choice = "lattice" if d <= 6 else "ensemble"
+    if choice == "linear" and linear_problems(spec):
+        choice = "lattice" if d <= 6 else "ensemble"
     if choice == "lattice" and np.prod(lattice_dims(spec, lattice_size), dtype=float) > MAX_LATTICE_VERTICES:
         choice = "ensemble"
     return choice
@@ -252,9 +297,10 @@ def shaped(feature) -> bool:
 
 
 def forced_increasing(spec: Spec) -> set[int]:
-    """Unconstrained features that condition a trust: their calibrator is made increasing,
-    so that "more trust as `by` grows" has a meaning in input space. Their effect stays free
-    (the lattice is not monotone along them)."""
+    """Unconstrained features that condition a trust: in a lattice their calibrator is made
+    increasing, so that "more trust as `by` grows" has a meaning in input space. Their effect
+    stays free (the lattice is not monotone along them). The calibrated linear model leaves them
+    alone (see :func:`build_calibrator`)."""
     idx = {n: i for i, n in enumerate(spec.feature_names)}
     return {idx[t.by] for t in spec.trusts if not spec[t.by].monotonic}
 
@@ -387,7 +433,11 @@ def build_calibrator(f, fs, inp, lo: float, hi: float, j: int, spec: Spec, plan:
             kernel_initializer=_unimodal_init(k, lo, hi, f.unimodal), name=f"calib_{j}_mode",
         )
         return peak(pos)
-    mono = f.monotonic or (1 if j in forced_increasing(spec) else 0)
+    # The calibrated linear model is additive (trust holds there whatever the condition does), so it
+    # keeps a free condition free: an increasing calibrator behind a weight that starts positive
+    # froze a decreasing effect flat (and two-sided bounds, with weights >= 0, forbade it).
+    forced = plan.model_type != "linear" and j in forced_increasing(spec)
+    mono = f.monotonic or (1 if forced else 0)
     unbounded = (UNBOUNDED_FREE_CALIBRATORS_IN_LINEAR and not mono and plan.model_type == "linear"
                  and not (plan.out_min is not None and plan.out_max is not None))
     if unbounded:

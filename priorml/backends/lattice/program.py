@@ -175,6 +175,17 @@ def _project_until_feasible(tf, layer, max_rounds: int = 500, tol: float = 1e-7)
             return
 
 
+def _report_final(cfg: TrainConfig, epochs: int, rows: int, loss: np.ndarray) -> None:
+    """With ``verbose``, one line per final training run (and, above 1, its loss every tenth epoch)."""
+    if not cfg.verbose:
+        return
+    if cfg.verbose > 1:
+        for e in range(0, len(loss), max(1, len(loss) // 10)):
+            print(f"  epoch {e + 1}/{epochs}: training loss {loss[e]:.6g}", flush=True)
+    print(f"final run: {epochs} epochs on {rows} rows, training loss {loss[-1]:.6g}" if len(loss) else
+          f"final run: 0 epochs on {rows} rows", flush=True)
+
+
 class _Trainer:
     """One Keras model and one traced training function, reused for every run of a fit."""
 
@@ -340,12 +351,19 @@ class LatticeProgram:
                     states[k] = trainer.state()
                 mean_curve = np.mean(curves, axis=0)
                 stop = stop_point(mean_curve, patience, min_epochs)
+                if cfg.verbose:
+                    best = int(np.argmin(mean_curve))
+                    print(f"early stopping: epoch {len(mean_curve)}/{cfg.epochs}, mean validation loss "
+                          f"{mean_curve[-1]:.6g} (lowest {mean_curve[best]:.6g} at epoch {best + 1})", flush=True)
                 if stop is not None:
                     break
             mean_curve = np.mean(curves, axis=0)
             if stop is not None:
                 mean_curve, curves = mean_curve[:stop], [c[:stop] for c in curves]
             epochs = choose_epochs(mean_curve, min_epochs)
+            if cfg.verbose:
+                print(f"early stopping: {epochs} epochs chosen over {cfg.validation_splits} validation splits",
+                      flush=True)
             self.history = {"val_loss": mean_curve.tolist(), "val_loss_splits": [list(c) for c in curves]}
             self.best_epoch = epochs
             if not cfg.refit:  # replay the first split up to the chosen epoch (deterministic)
@@ -355,6 +373,7 @@ class LatticeProgram:
                 perms = np.stack([order.permutation(len(tr)) for _ in range(epochs)])
                 loss, _ = trainer.run(X[tr], y[tr], w[tr], perms, batch_for(len(tr)))
                 self.history["loss"] = loss.tolist()
+                _report_final(cfg, epochs, len(tr), loss)
                 self._finish(trainer.model)
                 return self
         trainer.reset()
@@ -362,6 +381,7 @@ class LatticeProgram:
         perms = np.stack([order.permutation(n) for _ in range(epochs)])
         loss, _ = trainer.run(X, y, w, perms, batch_for(n))
         self.history["loss"] = loss.tolist()
+        _report_final(cfg, epochs, n, loss)
         if not use_val:
             self.best_epoch = epochs
         self._finish(trainer.model)
