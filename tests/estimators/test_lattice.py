@@ -323,6 +323,22 @@ def test_output_bounds_hold_far_outside_the_data(fitted_regressor):
     assert np.all((pred >= -3) & (pred <= 5))
 
 
+@pytest.mark.parametrize("model", ["linear", "lattice"])
+def test_a_shaped_effect_is_constant_beyond_its_keypoints(model, monotone_data, fast):
+    """Inputs are clipped to the keypoint range (guide, section 2, "Where the guarantees hold"):
+    beyond it the prediction stays at its value at the nearest end, so monotonicity holds for
+    any input while a convex effect is flat there, and its curvature holds on the range only."""
+    X, y = monotone_data
+    spec = {"features": {"a": {"monotonic": "increasing", "shape": "convex"}, "b": {"monotonic": "decreasing"},
+                         "c": {}}}
+    est = LatticeRegressor(spec, model=model, **fast).fit(X, y)
+    kp = est.schema_["a"].keypoints
+    rows = X.iloc[:5]
+    for end, beyond in ((kp[0], kp[0] - 5.0), (kp[-1], kp[-1] + 5.0)):
+        np.testing.assert_allclose(est.predict(rows.assign(a=beyond)), est.predict(rows.assign(a=end)), atol=1e-6)
+    assert np.all(est.predict(rows.assign(a=kp[-1])) - est.predict(rows.assign(a=kp[0])) > 1.0)  # not flat inside
+
+
 def test_auto_model_records_its_choice(monotone_data, monotone_spec, fast):
     X, y = monotone_data
     est = LatticeRegressor(monotone_spec, model="auto", **fast).fit(X.iloc[:60], y[:60])
