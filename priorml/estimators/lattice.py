@@ -147,10 +147,11 @@ class _LatticeBase(SpecEstimator):
         Xenc = self.schema_.transform(self.spec_, ref)
         C = self.program_.calibrated(Xenc)
         ia, ib = self.spec_.feature_names.index(a), self.spec_.feature_names.index(b)
-        hi = 1.0 if self.model_type_ == "linear" else float(self.program_.plan.lattice_dims[ia] - 1)
-        h = 0.05 * hi
+        # each calibrated input spans [0, its lattice size - 1] (a convex feature has size 2 whatever lattice_size)
+        his = [1.0 if self.model_type_ == "linear" else float(self.program_.plan.lattice_dims[j] - 1) for j in (ia, ib)]
+        h = 0.05 * min(his)
         rows = []
-        for j in (ia, ib):
+        for j, hi in zip((ia, ib), his):
             plus, minus = C.copy(), C.copy()
             plus[:, j] = np.clip(C[:, j] + h, 0, hi)
             minus[:, j] = np.clip(C[:, j] - h, 0, hi)
@@ -160,7 +161,7 @@ class _LatticeBase(SpecEstimator):
         sa = (self.program_.head(rows[0][0]) - self.program_.head(rows[0][1]))[ok] / rows[0][2][ok]
         sb = (self.program_.head(rows[1][0]) - self.program_.head(rows[1][1]))[ok] / rows[1][2][ok]
         viol = float(np.max(sb - sa)) * h if ok.any() else 0.0
-        return int(4 * len(C)), np.array([viol]), f"calibrated inputs of {len(C)} rows, step {h:.3g}"
+        return int(4 * ok.sum()), np.array([viol]), f"calibrated inputs of {int(ok.sum())} of {len(C)} rows, step {h:.3g}"
 
     def _get_saved_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         prog = self.program_

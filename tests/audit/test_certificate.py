@@ -92,3 +92,22 @@ def test_a_model_that_ignores_its_features_passes_vacuously_and_says_so(fitted, 
     text = str(cert)
     assert "note: the prediction does not move along a, a | b, b, b > a, c, g" in text
     assert all(r["vacuous"] for r in cert.to_dict()["rows"] if r["constraint"] != "output")
+
+
+def test_monotonic_dominance_is_probed_over_each_feature_calibrated_range(monotone_data, fast):
+    """A convex feature has lattice size 2 whatever ``lattice_size``, so the dominated feature's
+    calibrated input can span [0, 2] while the dominant one spans [0, 1]. The probes were clipped to the
+    dominant feature's range, so rows where the dominated input lay above 1 were silently left out;
+    each input is now clipped to its own range, and the row says how many rows were probed."""
+    X, _ = monotone_data
+    spec = {"features": {"a": {"monotonic": "increasing", "shape": "convex"}, "b": {"monotonic": "increasing"}, "c": {}},
+            "interactions": [{"dominance": "monotonic", "feature": "a", "over": "b"}]}
+    model = priorml.LatticeRegressor(spec, model="lattice", lattice_size=3, **fast).fit(X, 3 * X["a"] ** 2 + X["b"])
+    assert list(model.program_.plan.lattice_dims[:2]) == [2, 3]
+    C = model.program_.calibrated(model.schema_.transform(model.spec_, X))
+    inside = (C[:, 1] > 1.1) & (C[:, 1] < 1.9)  # the dominated input well above the dominant one's range
+    assert inside.sum() >= 5
+    k = int(inside.sum())
+    probes, viol, domain = model._certify_monotonic_dominance(X[inside], "a", "b")
+    assert domain.startswith(f"calibrated inputs of {k} of {k} rows") and probes == 4 * k
+    assert viol[0] <= 1e-6
