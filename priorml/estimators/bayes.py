@@ -220,7 +220,12 @@ class _BayesBase(SpecEstimator):
         return out
 
     def prior_predictive(self, X: Any, draws: int = 500, random_state: int | None = 0) -> dict[str, np.ndarray]:
-        """Draws from the prior: ``{"mean": (draws, n), "y": (draws, n)}`` in target units.
+        """Draws from the prior: ``{"mean": (draws, n), "y": (draws, n)}``.
+
+        Regression: both in target units (``"mean"`` as :meth:`predict_draws`, ``"y"`` with the
+        noise). Classification: ``"mean"`` is the probability of ``classes_[1]`` (as
+        :meth:`predict_draws`) and ``"y"`` holds class labels drawn with that probability, taken
+        from ``classes_`` with its dtype, as :meth:`predict` returns them (not 0/1 codes).
 
         The priors are the fit's, as listed in ``prior_table_`` (the intercept's, scaled to the
         training target for classifiers and poisson, included). Every prior draw obeys every hard
@@ -247,7 +252,10 @@ class _BayesBase(SpecEstimator):
         arrays = {n: np.asarray(prior.prior[n]).reshape((-1,) + np.asarray(prior.prior[n]).shape[2:]) for n in present}
         prog = BayesProgram(self.program_.terms, built.link, self.likelihood_, arrays)
         rng = np.random.default_rng(random_state)
-        return {"mean": self._mean_to_target(prog, Xenc), "y": self._sample_to_target(prog.sample_y(Xenc, rng))}
+        ys = self._sample_to_target(prog.sample_y(Xenc, rng))
+        if self._task == "classification":  # 0/1 codes of the model -> the labels of classes_, as predict gives
+            ys = self.classes_[ys.astype(int)]
+        return {"mean": self._mean_to_target(prog, Xenc), "y": ys}
 
     def _scaled_intercept(self) -> tuple[float, float] | None:
         """The fit's data-scaled intercept prior ``(mu, sigma)`` from the prior table (None with a user's)."""
@@ -347,8 +355,8 @@ class BayesianRegressor(RegressorMixin, _BayesBase):
         Scale of the half-normal prior on the random-walk step of slopes
         (smaller: smoother effect curves).
     effect_scale : float, 'learn' or None
-        Default prior size of each numeric feature's total effect (its change across the
-        feature's range) when the spec gives no prior for it, in model units (standard
+        Default prior size of each numeric feature's total effect (its change from its first
+        to its last keypoint) when the spec gives no prior for it, in model units (standard
         deviations of the target; logits for a classifier; log-rate for poisson): the
         median of the log-normal prior on a monotone effect's size, and half the sd of
         the normal prior on a free effect. ``'learn'``: the log of that size is one

@@ -2,9 +2,16 @@
 
 They are validated with the spec and used only by the Bayesian backend. An
 effect prior is stated on the *total change of the prediction across the
-feature's range* (from its smallest to its largest training value, or the
-``clip`` range): ``{effect: [-20, -5], prob: 0.9}`` says "with probability 0.9
-the prediction drops by between 5 and 20 from the lightest to the heaviest car".
+feature's keypoint range*, from its first to its last keypoint:
+``{effect: [-20, -5], prob: 0.9}`` says "with probability 0.9 the prediction
+drops by between 5 and 20 from the lightest to the heaviest car". By default the
+keypoints span the training values (smallest to largest); with ``clip`` they
+span the clip range, and with an explicit ``keypoints`` list they run from its
+first to its last value even where that is wider than the data (data in
+[0.2, 0.8] with keypoints [0, 0.5, 1]: the prior is on the change from 0 to 1,
+and the change from 0.2 to 0.8 is smaller). Inputs are clipped to the
+keypoints, so the effect is flat beyond them. See :class:`EffectPrior` for the
+scale (linear predictor) and for edgeworth trust.
 """
 
 from __future__ import annotations
@@ -22,7 +29,30 @@ RESERVED_PRIOR_KEYS = ("noise", "intercept")
 
 @dataclass(frozen=True)
 class EffectPrior:
-    """``P(low <= effect <= high) = prob`` for one numeric feature."""
+    """``P(low <= effect <= high) = prob`` for one numeric feature.
+
+    ``effect`` is the change of the feature's effect from its first to its last
+    keypoint: by default the smallest and the largest training value, the ends
+    of ``clip`` with a clip range, the first and last value of an explicit
+    ``keypoints`` list (even where the data do not reach them; the change over
+    the data's narrower range is then smaller). Inputs are clipped to the
+    keypoints, so the effect is flat beyond them.
+
+    It is the change of the Bayesian model's linear predictor: the prediction's
+    change for gaussian/student_t without output bounds; logits for a classifier,
+    log-rate for poisson, inside the bounds' link with output bounds (the
+    prediction changes less near a bound), translated to log units at the
+    target's geometric mean for lognormal (first order).
+
+    For the main ``feature`` of an edgeworth trust it is a prior on the main
+    effect alone: the prediction's change across the feature's range where the
+    condition ``by`` is at its first keypoint (``direction`` positive) or its
+    last (negative), where the trust surface adds nothing to it. At any other
+    value of the condition the surface adds a change of the same sign, so the
+    prediction changes more than the prior states (by how much follows from
+    the surface's own prior, ``trust_k_mixed`` in ``prior_table_``). Likewise a
+    prior on the condition holds at one end of the main feature's range only.
+    """
 
     feature: str
     effect: tuple[float, float]

@@ -34,7 +34,15 @@ change of ``eta`` from the smallest to the largest keypoint):
 A user's effect prior is a prior on ``R``, the change of the additive predictor
 ``eta``: in target units for gaussian and student_t (inside the bounds' link when
 the output is bounded, so the prediction changes less near a bound), in logits
-for classifiers and log-rate for poisson; the prior table says which.
+for classifiers and log-rate for poisson; the prior table says which. ``R`` is
+the change between the feature's first and last keypoint, whatever the data's
+range: explicit keypoints wider than the data put the prior on the wider range.
+On the main feature of an edgeworth trust, ``R`` is the main effect's change only,
+which is the change of ``eta`` across the feature only where the condition is at
+the end of its range where ``h`` adds nothing along the main feature (its first
+keypoint for a positive trust, its last for a negative one); elsewhere ``h`` adds
+a change of the same sign (and a prior on the condition holds only at one end of
+the main feature's range).
 
 ``likelihood="lognormal"`` models ``log y`` (standardised) with this additive
 predictor and Gaussian noise: the prediction is the mean
