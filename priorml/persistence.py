@@ -6,8 +6,10 @@ Format (``format_version`` 1)::
       priorml.json   metadata: format name and version, estimator class, its
                      parameters, fitted attributes, schema (keypoints,
                      categories, target scaling), backend state, the spec the
-                     model was trained with (``spec``, as plain data), and the
-                     versions of Python, priorml and the frameworks used
+                     model was trained with (``spec``, as plain data), whether the
+                     estimator was built with a spec (``spec_given``: false for
+                     ``spec=None``), and the versions of Python, priorml and the
+                     frameworks used
       spec.yaml      the resolved spec, human readable
       arrays.npz     numeric state (layer weights or posterior draws)
 
@@ -34,6 +36,13 @@ metadata against the estimator (its model type, its parameters through the
 estimator's own validation, ``n_features_in_``); a mismatch raises a
 ModelFormatError naming the difference. Directories written before the
 ``spec`` key existed are checked against the schema only.
+
+The loaded estimator's ``spec`` parameter is the spec read from ``spec.yaml``,
+or ``None`` when the saved one was built with ``spec=None`` (``spec_given``
+false), so that ``get_params``, ``clone`` and a refit on other columns behave
+as they did for the original; its fitted ``spec_`` is the resolved spec either
+way. Directories written before ``spec_given`` existed load with the spec as
+the parameter.
 """
 
 from __future__ import annotations
@@ -215,6 +224,7 @@ def save(estimator: Any, path: str | os.PathLike) -> Path:
         "schema": estimator.schema_.to_dict(),
         "state": meta_state,
         "spec": estimator.spec_.to_dict(),
+        "spec_given": estimator.get_params(deep=False)["spec"] is not None,
         "versions": _versions(),
     }
     target = Path(path)
@@ -335,11 +345,18 @@ def load(path: str | os.PathLike):
     except Exception as exc:  # any failure here means a damaged directory
         raise ModelFormatError(f"{root} is corrupted: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
     _check_spec_matches(root, spec, schema, meta)
+    spec_given = meta.get("spec_given", True)  # missing before it was recorded: the spec is the parameter
+    if not isinstance(spec_given, bool):
+        _corrupted(meta_path, "'spec_given'", "true or false (false: the estimator was built with spec=None)",
+                   repr(spec_given))
+    if not spec_given and spec != Spec.unconstrained(spec.feature_names, task=spec.task):
+        _corrupted(meta_path, "'spec_given'", "true, as spec.yaml is not the unconstrained spec that spec=None "
+                   "resolves to", "false")
     if n_in != len(schema.features):
         _corrupted(meta_path, "'fitted.n_features_in_'",
                    f"{len(schema.features)}, the number of features in the saved schema", repr(n_in))
     try:
-        est = cls(spec=spec, **{k: _param_value(v) for k, v in params.items()})
+        est = cls(spec=spec if spec_given else None, **{k: _param_value(v) for k, v in params.items()})
         est._validate_params()  # the estimator's own parameter constraints (scikit-learn)
     except (KeyError, TypeError, ValueError) as exc:
         _corrupted(meta_path, "'params'", f"parameters that {name} accepts", str(exc).splitlines()[0].rstrip("."))

@@ -38,7 +38,7 @@ class Spec:
     task : {'regression', 'classification'}
         ``classification`` is binary.
     target : str or None
-        Name of the target column (used by the command line).
+        Name of the target column (used by the command line); not one of the features.
     output : Output or None
         Bounds on the prediction.
     interactions : sequence of Trust or Dominance
@@ -215,7 +215,7 @@ class Spec:
 
         if chk.problems:
             # Report cross-feature problems too, skipping features that failed to parse.
-            partial = _Partial(tuple(features), task, output, tuple(interactions), priors)
+            partial = _Partial(tuple(features), task, output, tuple(interactions), priors, target)
             chk.problems.extend(_cross_check(partial, declared))
             raise SpecError(chk.problems)
         return cls(tuple(features), task, target, output, tuple(interactions), priors,
@@ -378,6 +378,7 @@ class _Partial:
     output: Any
     interactions: tuple
     priors: Priors
+    target: str | None = None
 
 
 def _cross_check(spec: Any, declared: set[str]) -> list[Problem]:
@@ -393,6 +394,12 @@ def _cross_check(spec: Any, declared: set[str]) -> list[Problem]:
         if n in RESERVED_PRIOR_KEYS and spec.priors:
             chk.problems.append(Problem(f"features.{n}", f"a feature name other than {RESERVED_PRIOR_KEYS}", repr(n),
                                         "These names are reserved in the priors block; rename the column.", n, None))
+    target = spec.target
+    if isinstance(target, str) and (target in declared or target in feats):
+        chk.problems.append(Problem("spec.target", "a column that is not one of the features (the model would be "
+                                    "given the answer it is asked to predict)", f"{target!r}, which is also declared "
+                                    "under features", f"Remove {target!r} from features, or name another column "
+                                    "as the target.", target, "target"))
     if not isinstance(spec.task, str) or spec.task not in TASKS:
         chk.add("task", " or ".join(map(repr, TASKS)), spec.task,
                 "Write task='regression' or task='classification' (binary).")

@@ -88,12 +88,52 @@ def test_the_trained_spec_is_recorded_as_plain_data(saved):
     (lambda m: m["params"].update(model="forest"), r"'params'", "'model' parameter"),
     (lambda m: m["fitted"].update(n_features_in_=5), r"'fitted\.n_features_in_'", "got 5"),
     (lambda m: m["fitted"].update(feature_names_in_=["b", "a"]), r"'fitted\.feature_names_in_'", r"\['b', 'a'\]"),
-], ids=["unknown model type", "epochs text", "unknown model", "n_features_in_", "feature names"])
+    (lambda m: m.update(spec_given="no"), r"'spec_given'", r"true or false.*got 'no'"),
+    (lambda m: m.update(spec_given=False), r"'spec_given'", r"not the unconstrained spec.*got false"),
+], ids=["unknown model type", "epochs text", "unknown model", "n_features_in_", "feature names", "spec_given text",
+        "spec_given false with constraints"])
 def test_metadata_that_the_estimator_would_refuse_is_refused_at_load(saved, tmp_path, edit, key, received):
     d = _copy(saved, tmp_path)
     _edit_meta(d, edit)
     with pytest.raises(ModelFormatError, match=f"{key}.*{received}"):
         priorml.load(d)
+
+
+# ---------------------------------------------------------------------- an estimator built with spec=None
+@pytest.mark.parametrize("make", [
+    lambda: LatticeRegressor(spec=None, epochs=5, validation_fraction=0.0, random_state=0),
+    lambda: priorml.BayesianRegressor(spec=None, method="map", progressbar=False, random_state=0),
+], ids=["lattice", "bayes map"])
+def test_a_model_built_without_a_spec_loads_without_one(make, tmp_path):
+    from sklearn.base import clone
+
+    X, y = _data()
+    est = make().fit(X, y)
+    est.save(tmp_path / "m")
+    loaded = priorml.load(tmp_path / "m")
+    assert loaded.get_params()["spec"] is None and loaded.get_params() == est.get_params()
+    assert json.loads((tmp_path / "m" / "priorml.json").read_text())["spec_given"] is False
+    assert loaded.spec_ == est.spec_ == Spec.unconstrained(["a", "b"])
+    np.testing.assert_allclose(loaded.predict(X), est.predict(X))
+    # refit on other columns, as the original (spec=None: every column an unconstrained feature)
+    X2 = X.rename(columns={"a": "c"})
+    assert clone(loaded).get_params() == clone(est).get_params()
+    assert loaded.fit(X2, y).spec_.feature_names == ("c", "b")
+
+
+def test_a_model_without_a_spec_saved_before_spec_given_was_recorded_still_loads(tmp_path):
+    X, y = _data()
+    est = LatticeRegressor(spec=None, epochs=5, validation_fraction=0.0, random_state=0).fit(X, y)
+    est.save(tmp_path / "m")
+    _edit_meta(tmp_path / "m", lambda m: m.pop("spec_given"))
+    loaded = priorml.load(tmp_path / "m")  # as before: the spec read from spec.yaml is the parameter
+    assert loaded.get_params()["spec"] == loaded.spec_ == est.spec_
+    np.testing.assert_allclose(loaded.predict(X), est.predict(X))
+
+
+def test_a_model_built_with_a_spec_loads_with_it(saved):
+    assert json.loads((saved / "priorml.json").read_text())["spec_given"] is True
+    assert priorml.load(saved).get_params()["spec"] == Spec.from_dict(SPEC)
 
 
 # ---------------------------------------------------------------------- values JSON has no type for

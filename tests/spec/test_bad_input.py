@@ -234,6 +234,10 @@ SPEC_CASES = [
     ("target not a string",
      {"target": 5, "features": {"a": {}}},
      _one("spec.target", "got 5", "column name")),
+    ("target that is also a feature",
+     {"target": "x", "features": {"x": {}, "z": {}}},
+     _one("spec.target", "got 'x', which is also declared under features", "not one of the features",
+          "Remove 'x' from features")),
     ("spec not a mapping",
      ["weight", "year"],
      _one("spec", "got list", "a mapping")),
@@ -272,6 +276,25 @@ def test_problems_carry_feature_and_key():
     assert isinstance(problem, Problem)
     assert (problem.where, problem.feature, problem.key) == ("features.weight.monotonic", "weight", "monotonic")
     assert problem.received == "'upward'"
+
+
+def test_a_target_among_the_features_is_refused_however_the_spec_is_built():
+    # The command line would otherwise train on the answer: the target column given as an input.
+    builds = [("x", lambda: Spec.from_dict({"target": "x", "features": {"x": {}, "z": {}}})),
+              ("x", lambda: Spec((NumericFeature("x"), NumericFeature("z")), target="x")),
+              ("z", lambda: Spec((NumericFeature("x"), NumericFeature("z")), target="y").replace(target="z"))]
+    for name, build in builds:
+        with pytest.raises(SpecError) as info:
+            build()
+        (problem,) = info.value.problems
+        assert (problem.where, problem.feature, problem.key) == ("spec.target", name, "target")
+        assert "not one of the features" in problem.expected and problem.received.startswith(repr(name))
+        assert f"Remove {name!r} from features" in problem.fix
+    # reported with the other problems when a feature fails to parse
+    with pytest.raises(SpecError) as info:
+        Spec.from_dict({"target": "x", "features": {"x": {"monotonic": 2}, "z": {}}})
+    assert [p.where for p in info.value.problems] == ["features.x.monotonic", "spec.target"]
+    assert Spec.from_dict({"target": "y", "features": {"x": {}, "z": {}}}).target == "y"
 
 
 # ---------------------------------------------------------------------- several problems at once
@@ -726,6 +749,7 @@ FIX_CASES = {
     "intercept sd 0": {"features": {"x": {}}, "priors": {"intercept": {"mean": 0, "sd": 0}}},
     "priors.x 5": {"features": {"x": {}}, "priors": {"x": 5}},
     "target 5": {"features": {"x": {}}, "target": 5},
+    "target x, a feature": {"features": {"x": {}, "z": {}}, "target": "x"},
     "name 5": {"features": {"x": {}}, "name": 5},
     "task multiclass": {"features": {"x": {}}, "task": "multiclass"},
     "features.x 5": {"features": {"x": 5}},
