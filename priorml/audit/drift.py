@@ -29,7 +29,9 @@ either answer is "no" beyond noise.
    are contradicted when observed targets fall outside them, which cannot
    happen by chance while the targets respect the bounds. Likewise a batch
    holding a category outside a feature's declared ``categories`` is drift
-   (``"feature: categories"`` is contradicted, observed, not tested).
+   (``"feature: categories"`` is contradicted, observed, not tested). A
+   model that refuses such a category (a priorml estimator does) is scored,
+   and the loss test run, on the batch's other rows (a note says so).
 
 A category that none of the previous batches held (for a feature without
 declared categories) is not evidence of drift by itself, as a rare level can
@@ -195,7 +197,8 @@ class DriftStatus:
     loss : str
         ``'squared error'`` or ``'log loss'``.
     model_loss : float
-        The model's mean loss on the batch.
+        The model's mean loss on the batch (on its rows that the model can
+        predict when it refuses a category outside the spec; NaN if none).
     baseline_loss : float or None
         The baseline's mean loss on the batch (``None`` when it was not fit:
         first batch, or a single class in the window).
@@ -261,7 +264,8 @@ class DriftStatus:
     def from_dict(cls, d: dict[str, Any]) -> "DriftStatus":
         """Rebuild a status from :meth:`to_dict` output."""
         return cls(batch=int(d["batch"]), label=d.get("label"), n_rows=int(d["n_rows"]), alert=bool(d["alert"]),
-                   reasons=[str(r) for r in d["reasons"]], loss=str(d["loss"]), model_loss=_opt_float(d["model_loss"]),
+                   reasons=[str(r) for r in d["reasons"]], loss=str(d["loss"]),
+                   model_loss=math.nan if d["model_loss"] is None else float(d["model_loss"]),
                    baseline_loss=_opt_float(d["baseline_loss"]), statistic=_opt_float(d["statistic"]),
                    p_value=_opt_float(d["p_value"]), level=float(d["level"]), test_level=_opt_float(d["test_level"]),
                    n_tests=int(d["n_tests"]), baseline_rows=int(d.get("baseline_rows", 0)),
@@ -451,7 +455,10 @@ def split_batches(X: Any, y: Any, time: Any, *, freq: Any = None, n_batches: int
                 raise SpecError([Problem("freq", "a positive bin width for a numeric time column", repr(freq))],
                                 title=_BATCHING)
             tv = ts.to_numpy(dtype=float)
-            keys = np.floor((tv - tv[0]) / width).astype(np.int64)
+            q = (tv - tv[0]) / width
+            # a time on a bin edge up to rounding (0.7 / 0.1 = 6.999...) starts that bin, as its label says
+            near = np.round(q)
+            keys = np.where(np.isclose(q, near, rtol=1e-9, atol=1e-9), near, np.floor(q)).astype(np.int64)
             labels = {b: f"[{_text(tv[0] + b * width)}, {_text(tv[0] + (b + 1) * width)})" for b in np.unique(keys)}
         else:
             raise SpecError([Problem("freq", "no freq for a time column that is neither dates nor numbers",
@@ -1029,7 +1036,11 @@ class DriftMonitor:
     def _fingerprint(self) -> list[float] | None:
         if not self._buffer:
             return None
-        return [float(v) for v in self._predict(self._buffer[-1][0].iloc[:20])]
+        last = self._buffer[-1][0]
+        rows = last.loc[~self._outside_mask(last)].iloc[:20]  # rows the model can predict
+        if not len(rows):
+            return None
+        return [float(v) for v in self._predict(rows)]
 
     def _losses(self, pred: np.ndarray, y: np.ndarray) -> np.ndarray:
         if self.task_ == "classification":
@@ -1046,7 +1057,6 @@ class DriftMonitor:
         k = self.n_batches + 1
         level = batch_level(k, self.alpha, self.false_alarm)
         n = len(yb)
-        loss_model = self._losses(self._predict(Xb), yb)
         notes: list[str] = []
         warns: list[str] = []
 
@@ -1057,14 +1067,31 @@ class DriftMonitor:
                          f"{len(self._buffer)} batch(es); the baseline refit on them treats it as a level it was not "
                          "fit on")
 
+        # the model's losses; a model that refuses categories outside the spec (a priorml estimator does) is
+        # scored on the other rows, and the loss test pairs the baseline with it on those rows
+        Xs, ys = Xb, yb
+        try:
+            pred = self._predict(Xb)
+        except (PriorMLError, ValueError) as exc:
+            if not outside:
+                raise
+            keep = ~self._outside_mask(Xb)
+            Xs, ys = Xb.loc[keep].reset_index(drop=True), yb[keep]
+            pred = self._predict(Xs) if len(ys) else np.empty(0)
+            notes.append(f"the model cannot predict the {n - len(ys)} row(s) holding categories outside the spec "
+                         f"({_full_text(exc)}); its loss and the loss test use the other {len(ys)} row(s)")
+        loss_model = self._losses(pred, ys)
+        n_scored = len(ys)
+
         # 1. prequential loss test against a baseline refit on the previous batches
         base_loss = stat = pval = None
         base_rows = 0
         d = None
         if not self._buffer:
             notes.append("loss test skipped: no previous batch to fit the baseline on")
-        elif n < MIN_ROWS:
-            notes.append(f"loss test skipped: {n} rows in the batch, fewer than {MIN_ROWS}")
+        elif n_scored < MIN_ROWS:
+            notes.append(f"loss test skipped: {n_scored} rows in the batch"
+                         + (" that the model can predict" if n_scored < n else "") + f", fewer than {MIN_ROWS}")
         else:
             Xw = pd.concat([b[0] for b in self._buffer], ignore_index=True)
             yw = np.concatenate([b[1] for b in self._buffer])
@@ -1074,7 +1101,7 @@ class DriftMonitor:
             else:
                 try:  # levels new in this batch are declared (names only), so the baseline can score its rows
                     est = self._fit_baseline(Xw, yw, _with_levels(self.spec_, Xw, [Xb]))
-                    loss_base = self._losses(self._baseline_predict(est, Xb), yb)
+                    loss_base = self._losses(self._baseline_predict(est, Xs), ys)
                 except SpecError as exc:  # data the baseline cannot read: the rest of the batch is still checked
                     warns.append(f"loss test skipped: the baseline cannot be refit and scored on this data: "
                                  f"{_full_text(exc)}")
@@ -1090,10 +1117,15 @@ class DriftMonitor:
             Xc = pd.concat([b[0] for b in self._buffer[-(self.window - 1):]] + [Xb], ignore_index=True) if self.window > 1 else Xb
             yc = np.concatenate([b[1] for b in self._buffer[-(self.window - 1):]] + [yb]) if self.window > 1 else yb
             guess = level / (m_tests + max(1, _count_constraints(self.spec_)))
-            try:
-                constraints = self._check_constraints(Xc, yc, guess, self._seed(k), _with_levels(self.spec_, Xc, []))
-            except PriorMLError as exc:
-                warns.append(f"constraint check skipped: {_full_text(exc)}")
+            if self.task_ == "classification" and np.unique(yc).size < 2:  # named by its label, not its 0/1 code
+                warns.append(f"constraint check skipped: the latest {min(self.window, k)} batch(es) ({len(yc)} rows) "
+                             f"hold a single class ({_py(self.classes_[int(yc[0])])!r}); the constraint tests need "
+                             f"examples of both classes {[_py(c) for c in self.classes_]}")
+            else:
+                try:
+                    constraints = self._check_constraints(Xc, yc, guess, self._seed(k), _with_levels(self.spec_, Xc, []))
+                except PriorMLError as exc:
+                    warns.append(f"constraint check skipped: {_full_text(exc)}")
             m_tests += sum(c["p_value"] is not None for c in constraints)
         test_level = level / m_tests if m_tests else None
 
@@ -1104,7 +1136,7 @@ class DriftMonitor:
                 f"loss test: the model's mean {self.loss_name} {float(np.mean(loss_model)):.4g} exceeds "
                 + (f"(1 + {self.margin:g}) x " if self.margin else "")
                 + f"the baseline's {base_loss:.4g} (refit on the previous {len(self._buffer)} batch(es), {base_rows} rows) "
-                f"on {n} new rows: one-sided paired t = {stat:.3g}, p = {pval:.3g} <= level {test_level:.3g}")
+                f"on {n_scored} new rows: one-sided paired t = {stat:.3g}, p = {pval:.3g} <= level {test_level:.3g}")
         contradicted: list[str] = []
         for name, levels, rows in outside:
             contradicted.append(f"{name}: categories")
@@ -1126,7 +1158,7 @@ class DriftMonitor:
         if stat is not None and not math.isfinite(stat):
             stat = None  # (all differences equal) kept as missing, as it is saved
         return DriftStatus(batch=k, label=label, n_rows=n, alert=bool(reasons), reasons=reasons, loss=self.loss_name,
-                           model_loss=float(np.mean(loss_model)), baseline_loss=base_loss, statistic=stat, p_value=pval,
+                           model_loss=float(np.mean(loss_model)) if n_scored else math.nan, baseline_loss=base_loss, statistic=stat, p_value=pval,
                            level=level, test_level=test_level, n_tests=m_tests, baseline_rows=base_rows,
                            contradicted=contradicted, constraints=constraints, notes=notes, warnings=warns)
 
@@ -1150,6 +1182,17 @@ class DriftMonitor:
                 rows = sum(v is not None and _cat_key(v) in new for v in Xb[f.name])
                 (outside if f.categories is not None else unseen).append((f.name, _sorted_levels(new.values()), rows))
         return outside, unseen
+
+    def _outside_mask(self, Xb) -> np.ndarray:
+        """Rows of a canonical batch holding a category outside a feature's declared ``categories``."""
+        from ..spec.features import _cat_key
+
+        mask = np.zeros(len(Xb), dtype=bool)
+        for f in self.spec_.features:
+            if isinstance(f, CategoricalFeature) and f.categories is not None:
+                known = {_cat_key(c) for c in f.categories}
+                mask |= np.array([v is not None and _cat_key(v) not in known for v in Xb[f.name]], dtype=bool)
+        return mask
 
     def _check_constraints(self, X, y, alpha: float, seed: int, spec: Spec | None = None) -> list[dict[str, Any]]:
         try:

@@ -18,6 +18,9 @@ from typing import Any
 
 import numpy as np
 
+from ..spec.features import _cat_key
+from ..spec.schema import _is_missing, _plain
+
 __all__ = ["feature_effects"]
 
 GRID = 40
@@ -80,7 +83,9 @@ def feature_effects(model: Any, X: Any, y: Any = None, *, prob: float = 0.9, ran
         "data_x", "partial_residual", "counts"}``; plain lists (JSON-ready),
         ``lower``/``upper`` are ``None`` without a band, ``partial_residual``
         is ``None`` for classifiers, ``counts`` is the number of rows per
-        category (categorical features) or ``None``.
+        category (categorical features; values matched to categories as the
+        model matches them, missing values in none) or ``None``; ``data_x``
+        holds ``None`` for a missing value.
     """
     spec = model.spec_
     rng = np.random.default_rng(random_state)
@@ -132,8 +137,10 @@ def feature_effects(model: Any, X: Any, y: Any = None, *, prob: float = 0.9, ran
                 effect, lower, upper = (band[k].to_numpy(dtype=float) for k in ("mean", "lower", "upper"))
             else:
                 effect, lower, upper = _partial_dependence(model, ref, f.name, np.array(cats, dtype=object)), None, None
-            keys = [str(c) for c in cats]
-            text = np.array([str(v) for v in col], dtype=object)
+            keys = [_cat_key(c) for c in cats]
+            # as the model reads them: 2.0 from a float column (a NaN in it) is category 2; missing is no category
+            miss = _is_missing(np.asarray(col))
+            text = np.array([None if m else _cat_key(_plain(v)) for v, m in zip(col, miss)], dtype=object)
             counts = np.array([int(np.sum(text == k)) for k in keys])
             shift = float(np.average(effect, weights=counts)) if counts.sum() else float(effect.mean())
             effect = effect - shift
@@ -143,7 +150,8 @@ def feature_effects(model: Any, X: Any, y: Any = None, *, prob: float = 0.9, ran
             on_data = np.array([effect[index[t]] if t in index else np.nan for t in text])
             entry = {"kind": "categorical", "scale": scale, "x": keys, "effect": effect.tolist(),
                      "lower": None if lower is None else lower.tolist(), "upper": None if upper is None else upper.tolist(),
-                     "data_x": [str(t) for t in text[show]], "counts": counts.tolist(), "partial_residual": None}
+                     "data_x": [None if t is None else str(t) for t in text[show]], "counts": counts.tolist(),
+                     "partial_residual": None}
             if resid is not None:
                 pr = resid + on_data
                 entry["partial_residual"] = [float(v) if np.isfinite(v) else None for v in pr[show]]

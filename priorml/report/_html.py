@@ -265,8 +265,12 @@ def _drift(r: dict) -> str:
         out.append(_note(str(d["guarantee"])))
     if batches:
         out.append(_img(figs.drift_figure(batches, d.get("loss", "loss")), "drift history"))
-    cols = [(k, k.replace("_", " ")) for k in ("batch", "label", "n_rows", "model_loss", "baseline_loss", "p_value",
-                                               "level", "alert", "reasons", "contradicted")]
+    out.append(_note("p value: the loss test's; each test of a batch (the loss test and every constraint test) is "
+                     "run at the level per test, the batch's level alpha_k split over its tests, and the batch "
+                     "raises an alert when a p value is at or below it."))
+    cols = [(k, k.replace("_", " ")) for k in ("batch", "label", "n_rows", "model_loss", "baseline_loss", "p_value")]
+    cols += [("test_level", "level per test"), ("n_tests", "tests"), ("level", "batch level alpha_k")]
+    cols += [(k, k) for k in ("alert", "reasons", "contradicted")]
     out.append(_table(batches, cols, klass={"alert": lambda v: "fail" if v else "ok"}))
     return "".join(out)
 

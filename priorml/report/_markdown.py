@@ -71,7 +71,8 @@ def render_markdown(report: dict) -> str:
             else "_Not applicable (lattice model: no sampler)._")
     drift = report.get("drift")
     section("drift", _table(drift.get("batches") or [], [(k, k) for k in (
-        "batch", "label", "n_rows", "model_loss", "baseline_loss", "p_value", "alert", "reasons")]) if drift else "_Not run._")
+        "batch", "label", "n_rows", "model_loss", "baseline_loss", "p_value")] + [("test_level", "level per test")]
+        + [(k, k) for k in ("alert", "reasons")]) if drift else "_Not run._")
     prov = [{"item": k, "value": v} for k, v in p.items() if k != "versions"]
     section("provenance", _table(prov) + "\n\n" + _table([{"package": k, "version": v}
                                                            for k, v in (p.get("versions") or {}).items()]))

@@ -296,6 +296,19 @@ def test_unknown_labels_are_refused(classifier):
         monitor.update(X, np.where(y == "yes", "maybe", y))
 
 
+def test_a_window_holding_a_single_class_is_named_by_its_label(classifier):
+    """The skipped constraint check names the class as the user wrote it ('yes'), not its internal code (1.0);
+    the next batch, with both classes, is tested."""
+    from priorml.errors import ConstraintWarning
+
+    monitor = DriftMonitor(SPEC, classifier, window=1, assumption_params={"n_bootstrap": 100, "cv": 3})
+    X, y = _classification(np.random.default_rng(23), 60)
+    with pytest.warns(ConstraintWarning, match=r"single class \('yes'\).*\['no', 'yes'\]"):
+        status = monitor.update(X, np.full(60, "yes"))
+    assert not status.constraints and not any("1.0" in w for w in status.warnings)
+    assert monitor.update(*_classification(np.random.default_rng(24), 60)).constraints
+
+
 def test_bad_arguments_are_reported_together(regressor):
     with pytest.raises(SpecError) as err:
         DriftMonitor(SPEC, regressor, window=0, alpha=1.5, false_alarm="sometimes", margin=-1, random_state=None)
@@ -457,6 +470,29 @@ def test_a_category_outside_the_declared_ones_is_drift(onehot_model):
     assert [c["feature"] for c in status.constraints] == ["a"]  # the monotone constraint was still tested
 
 
+def test_a_category_outside_the_declared_ones_is_drift_for_a_priorml_model(fast_settings, tmp_path):
+    """A priorml estimator refuses a level outside its declared categories: the batch still raises its alert
+    (it used to raise DataError and could never be recorded), the loss test pairs model and baseline on the
+    other rows, and the state is saved and resumed."""
+    spec = {"features": {"a": {"monotonic": "increasing"}, "g": {"type": "categorical", "categories": ["p", "q"]}}}
+    model = priorml.LatticeRegressor(spec, model="linear", **fast_settings).fit(*_levelled(np.random.default_rng(21),
+                                                                                           200, ["p", "q"]))
+    rng = np.random.default_rng(22)
+    path = tmp_path / "drift.json"
+    monitor = DriftMonitor(spec, model, check_constraints=False, state_path=path)
+    monitor.update(*_levelled(rng, 60, ["p", "q"]))
+    X, y = _levelled(rng, 60, ["p", "q", "r"])
+    status = monitor.update(X, y)
+    assert status.alert and status.contradicted == ["g: categories"]
+    keep = (X["g"] != "r").to_numpy()
+    assert status.model_loss == pytest.approx(float(np.mean((y[keep] - model.predict(X[keep])) ** 2)))
+    assert status.p_value is not None and status.baseline_loss is not None
+    assert any(f"use the other {int(keep.sum())} row(s)" in n for n in status.notes)
+    resumed = DriftMonitor.load(path, model)
+    pd.testing.assert_frame_equal(resumed.history, monitor.history)
+    assert not resumed.update(*_levelled(rng, 60, ["p", "q"])).contradicted
+
+
 def test_state_file_permissions_follow_the_umask_and_the_directory_is_synced(regressor, tmp_path, monkeypatch):
     import os
     import stat
@@ -517,6 +553,19 @@ def test_split_batches_by_value_period_bin_and_count():
     ends = [(b.X["when"].min(), b.X["when"].max()) for b in by_count]
     assert all(ends[i][1] < ends[i + 1][0] for i in range(3))  # consecutive, ties never split
     pd.testing.assert_frame_equal(X, original)
+
+
+def test_split_batches_numeric_bins_are_exact_at_their_edges():
+    """0.3 / 0.1 is 2.9999999999999996 in floating point: times on a bin edge still start that bin (they used to
+    fall into the previous one, merging two periods under a label that excludes one of them)."""
+    t = np.repeat(np.round(np.arange(0, 1.0, 0.1), 1), 12)
+    X = pd.DataFrame({"x": np.arange(t.size), "t": t})
+    batches = split_batches(X, X["x"], "t", freq=0.1)
+    assert len(batches) == 10
+    for j, b in enumerate(batches):
+        assert b.X["t"].unique().tolist() == [round(0.1 * j, 1)], b.label
+        lo, hi = (float(v) for v in b.label.strip("[)").split(", "))
+        assert lo <= b.X["t"].min() and b.X["t"].max() < hi
 
 
 def test_split_batches_refuses_bad_requests():

@@ -107,6 +107,32 @@ def test_every_section_is_present_with_its_content(html_file, parts):
     assert "scikit-learn" in prov and "pytest" in prov and re.search(r"[0-9a-f]{64}", prov)
 
 
+def test_drift_table_shows_the_level_each_p_value_was_tested_at(spec, parts, html_file):
+    """The loss test's p-value is compared with the batch's level split over its tests (test_level), not with
+    the batch's level alpha_k: the table used to show only alpha_k next to the p-value, so a batch with
+    test_level < p < alpha_k read as a missed alert."""
+    from priorml.report._tables import fmt
+
+    statuses = parts["drift"].statuses
+    assert any(s.n_tests > 1 for s in statuses)
+    drift = html_file.read_text(encoding="utf-8").split('<section id="drift">')[1].split("</section>")[0]
+    head = drift.split("<thead>")[1].split("</thead>")[0]
+    assert "<th>level per test</th>" in head and "<th>batch level alpha_k</th>" in head
+    rows = drift.split("<tbody>")[1].split("</tr>")[:-1]
+    assert len(rows) == len(statuses)
+    for row, s in zip(rows, statuses):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+        header = re.findall(r"<th>(.*?)</th>", head)
+        got = dict(zip(header, cells))
+        assert got["level per test"] == fmt(s.test_level) and got["batch level alpha_k"] == fmt(s.level)
+        assert got["p value"] == fmt(s.p_value) and got["tests"] == str(s.n_tests)
+    md = build_report(spec, parts["X"], parts["y"], model=parts["model"], drift=parts["drift"], baselines=False,
+                      format="markdown").split("## Drift history")[1].split("## ")[0]
+    assert "| p_value | level per test |" in md
+    for s in statuses:
+        assert f"| {fmt(s.p_value)} | {fmt(s.test_level)} |" in md
+
+
 def test_sections_not_run_say_how_to_run_them(spec, parts):
     text = build_report(spec, parts["X"], parts["y"], model=parts["model"])
     for sid in ("comparison", "learning-curve", "assumptions", "drift", "performance"):
@@ -139,6 +165,28 @@ def test_effects_follow_the_model_and_carry_the_data(spec, parts):
     eg = dict(zip(g["x"], g["effect"]))
     assert eg["lo"] <= eg["mid"] <= eg["hi"]
     assert sum(g["counts"]) == len(parts["y"])
+
+
+def test_categorical_effects_match_data_values_as_the_model_does():
+    """Integer categories read from a float column (a NaN makes 2 into 2.0): the rows are counted in their
+    category and carry partial residuals (they used to be counted nowhere, n=0 for every category, with no
+    residual at all, because "2.0" != "2")."""
+    from priorml.report._effects import feature_effects
+
+    rng = np.random.default_rng(3)
+    n = 120
+    X = pd.DataFrame({"a": rng.uniform(0, 1, n), "k": rng.choice([1, 2, 3], n).astype(float)})
+    X.loc[:9, "k"] = np.nan
+    y = 2 * X["a"].to_numpy() + 0.5 * X["k"].fillna(2).to_numpy() + rng.normal(0, 0.1, n)
+    spec = {"features": {"a": {"monotonic": "increasing"}, "k": {"type": "categorical", "missing": "category"}}}
+    model = priorml.LatticeRegressor(spec, random_state=0, **{**FAST, "epochs": 5}).fit(X, y)
+    k = feature_effects(model, X, y)["k"]
+    assert k["x"] == ["1", "2", "3"]
+    assert k["counts"] == [int((X["k"] == c).sum()) for c in (1, 2, 3)]  # the 10 missing rows in none
+    assert k["data_x"][:10] == [None] * 10 and set(k["data_x"][10:]) == {"1", "2", "3"}
+    pr = k["partial_residual"]
+    assert all(v is None for v in pr[:10]) and all(v is not None for v in pr[10:])
+    assert np.average(k["effect"], weights=k["counts"]) == pytest.approx(0, abs=1e-9)  # centred over the data
 
 
 def test_bad_format_is_refused_before_fitting(spec, parts):
