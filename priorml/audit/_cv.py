@@ -137,7 +137,8 @@ def resolve_cv(cv: Any, X: Any, y: np.ndarray, y_codes: np.ndarray | None, rando
     """The protocol for ``cv`` (None, an int, ``'loo'`` or a scikit-learn splitter).
 
     ``y_codes`` are the class codes (0/1) for classification, None for regression.
-    Raises SpecError for a protocol that cannot work on these rows.
+    Raises SpecError for a protocol that cannot work on these rows (for classification, a splitter whose
+    training rows hold one class).
     """
     n = int(len(y))
     clf = y_codes is not None
@@ -189,6 +190,16 @@ def resolve_cv(cv: Any, X: Any, y: np.ndarray, y_codes: np.ndarray | None, rando
         n_rep = getattr(cv, "n_repeats", 1)
         per = max(1, len(raw) // n_rep) if isinstance(n_rep, (int, np.integer)) and n_rep >= 1 else len(raw)
         splits = [Split(i, i // per, i % per, tr, te) for i, (tr, te) in enumerate(raw)]
+        if clf:  # a classifier cannot be fitted on one class (nor give the other class a probability)
+            one = [(s.index, _class_counts(y_codes[s.train]).tolist()) for s in splits
+                   if _class_counts(y_codes[s.train]).min() == 0]
+            if one:
+                i, c = one[0]
+                raise SpecError([Problem("cv", "splits whose training rows contain both classes",
+                                         f"{len(one)} of {len(splits)} splits with one class only (split {i}: "
+                                         f"training class counts {c})",
+                                         "Use a stratified splitter (e.g. StratifiedKFold(5, shuffle=True)), "
+                                         "cv=5 or cv='loo'.")], title="Invalid cv")
         tests = np.concatenate([s.test for s in splits])
         pooled = all(len(s.test) == 1 for s in splits) and len(np.unique(tests)) == len(tests)
         return Protocol(type(cv).__name__, f"{type(cv).__name__} ({len(splits)} fits per model, n = {n})",

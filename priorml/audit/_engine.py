@@ -86,6 +86,12 @@ def extend_categories(f: CategoricalFeature, present: Any) -> CategoricalFeature
         return None
 
 
+def _declarable(v: Any) -> Any:
+    """A level as a spec can declare it: strings and integers as they are, others (booleans, fractional
+    numbers, dates) as their text, which matches the data since categories are matched by their text."""
+    return v if isinstance(v, (str, int)) and not isinstance(v, bool) else str(v)
+
+
 def _declare_categories(spec: Spec, X: Any) -> tuple[Spec, list[str]]:
     """Categories not declared in the spec are read from all rows of X (level names only, no target),
     so that a level present only in a test fold is known to every fit rather than an error."""
@@ -99,7 +105,7 @@ def _declare_categories(spec: Spec, X: Any) -> tuple[Spec, list[str]]:
     for f in spec.features:
         if f in todo:
             col = np.asarray(cols[f.name])
-            declared = extend_categories(f, [_plain(v) for v, m in zip(col, _is_missing(col)) if not m])
+            declared = extend_categories(f, [_declarable(_plain(v)) for v, m in zip(col, _is_missing(col)) if not m])
             if declared is not None:
                 f = declared
                 named.append(f.name)
@@ -357,7 +363,8 @@ def summarise(res: Results) -> dict[str, Any]:
                 vals = {m: [scores[(mi, s, si)][m] for s in range(n_splits)] for m in names}
                 stats[name] = {m: (_nanmean(vals[m]), _nansd(vals[m])) for m in names}
                 paired[name] = np.asarray(vals[setup.metric], dtype=float)
-        per_size.append((stats, paired))
+        ratio = _test_train_ratio(res, si)
+        per_size.append((stats, paired, ratio))
         baselines = {nm: stats[nm][setup.metric][0] for nm, kd, _, _ in setup.models if kd == "baseline"}
         best = _best(baselines, setup.metric)
         diffs: dict[str, tuple[float, float, float, float]] = {}
@@ -366,7 +373,7 @@ def summarise(res: Results) -> dict[str, Any]:
                 diffs[name] = (float("nan"),) * 4
             else:
                 diffs[name] = _paired_diff(setup, tested, paired[name], paired[best],
-                                           task_seed(setup.random_state, 3, si, mi))
+                                           task_seed(setup.random_state, 3, si, mi), ratio)
         for name, kind, _, _ in setup.models:
             row = {"model": name, "kind": kind}
             if size is not None:
@@ -401,38 +408,50 @@ MORE_DATA_COLUMNS = ["model", "kind", "from_n_train", "to_n_train", "from_value"
 _TREND = {"better": "still improving", "worse": "getting worse", "no clear difference": "flat within noise"}
 
 
+def _test_train_ratio(res: Results, si: int) -> float:
+    """Mean test rows over mean training rows *actually used* by the fits at size ``si`` (the Nadeau-Bengio
+    correction term): the protocol's ratio for :func:`compare`, ``n_test / n_train`` of the subsample for a
+    learning-curve size (a 20-row fit tested on 30 rows has ratio 1.5, not the full training part's 0.5)."""
+    splits = res.setup.protocol.splits
+    n_test = np.mean([len(sp.test) for sp in splits])
+    n_train = np.mean([res.train_rows[(sp.index, si)] for sp in splits])
+    return float(n_test / n_train)
+
+
 def _paired_diff(setup: Setup, tested: np.ndarray | None, new: np.ndarray, ref: np.ndarray,
-                 seed: int) -> tuple[float, float, float, float]:
+                 seed: int, test_train_ratio: float) -> tuple[float, float, float, float]:
     """``metric(new) - metric(ref)`` with its interval and p-value, paired by split: ``new`` and ``ref`` are
     the pooled out-of-fold predictions of the rows ``tested`` (pooled protocols such as leave-one-out: paired
     bootstrap over those rows, seeded by ``seed``), else per-split values of the primary metric (Nadeau-Bengio
-    corrected t interval, since the training sets of different splits overlap)."""
-    protocol = setup.protocol
-    if protocol.pooled:
+    corrected t interval with the correction term ``test_train_ratio``, since the training sets of different
+    splits overlap)."""
+    if setup.protocol.pooled:
         return _metrics.paired_bootstrap_interval(setup.task, setup.metric, setup.target[tested], new, ref,
                                                   setup.confidence, seed)
-    return _metrics.corrected_t_interval(new - ref, protocol.test_train_ratio, setup.confidence)
+    return _metrics.corrected_t_interval(new - ref, test_train_ratio, setup.confidence)
 
 
-def _more_data(res: Results, per_size: list[tuple[dict, dict]], tested: np.ndarray | None) -> list[dict[str, Any]]:
+def _more_data(res: Results, per_size: list[tuple[dict, dict, float]], tested: np.ndarray | None) -> list[dict[str, Any]]:
     """Would more data help? Per model, the change of the primary metric between the two largest training sizes.
 
     The two sizes are fitted on the same splits (nested training rows, the same test rows), so the change is
-    paired by split (:func:`_paired_diff`; ``per_size`` holds, per size, the summaries and the paired values
-    that :func:`summarise` computed). ``trend`` is ``still improving`` when the interval lies on the better
-    side of 0, ``getting worse`` on the other, ``flat within noise`` when it covers 0. Empty for a single size
-    and for :func:`compare`.
+    paired by split (:func:`_paired_diff`; ``per_size`` holds, per size, the summaries, the paired values and
+    the Nadeau-Bengio correction term that :func:`summarise` computed; the change uses the smaller size's
+    term, the larger of the two). ``trend`` is ``still improving`` when the interval lies on the better side
+    of 0, ``getting worse`` on the other, ``flat within noise`` when it covers 0. Empty for a single size and
+    for :func:`compare`.
     """
     setup = res.setup
     if res.sizes[0][0] is None or len(res.sizes) < 2:
         return []
     a, b = len(res.sizes) - 2, len(res.sizes) - 1
-    (stats_a, paired_a), (stats_b, paired_b) = per_size[a], per_size[b]
+    (stats_a, paired_a, ratio_a), (stats_b, paired_b, ratio_b) = per_size[a], per_size[b]
+    ratio = max(ratio_a, ratio_b)  # the smaller training size: the larger (more cautious) correction
     metric = setup.metric
     rows = []
     for mi, (name, kind, _, _) in enumerate(setup.models):
         change, lo, hi, p = _paired_diff(setup, tested, paired_b[name], paired_a[name],
-                                         task_seed(setup.random_state, 4, mi))
+                                         task_seed(setup.random_state, 4, mi), ratio)
         verdict = _verdict(metric, lo, hi)
         rows.append({"model": name, "kind": kind, "from_n_train": res.sizes[a][1], "to_n_train": res.sizes[b][1],
                      "from_value": stats_a[name][metric][0], "to_value": stats_b[name][metric][0],

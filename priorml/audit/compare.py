@@ -26,8 +26,9 @@ primary metric (chosen on the same folds, which favours the baseline). For
 k-fold protocols the difference of each model to it is computed per split and
 its interval is the Nadeau-Bengio corrected resampled t interval
 (variance factor ``1/J + n_test/n_train`` over ``J`` splits, t with ``J - 1``
-degrees of freedom), which accounts for the overlap of the training sets that
-makes the plain t interval too narrow. For leave-one-out, per-split R2, AUC
+degrees of freedom, ``n_train`` being the rows each fit used: the subsample
+size in a learning curve), which accounts for the overlap of the training sets
+that makes the plain t interval too narrow. For leave-one-out, per-split R2, AUC
 and the like are undefined: all metrics are computed on the pooled
 out-of-fold predictions and the interval is a paired percentile bootstrap
 over rows (2000 resamples), which treats the fitted models as fixed.
@@ -247,8 +248,9 @@ class LearningCurve:
         primary metric from the second largest size to the largest
         (``from_n_train``, ``to_n_train``, ``from_value``, ``to_value``,
         ``change``), its interval ``ci_low``, ``ci_high`` and two-sided
-        ``p_value`` (paired by split: Nadeau-Bengio corrected t interval, or
-        the paired bootstrap for leave-one-out), and ``trend``: ``still
+        ``p_value`` (paired by split: Nadeau-Bengio corrected t interval with
+        the correction term of the smaller size, or the paired bootstrap for
+        leave-one-out), and ``trend``: ``still
         improving`` (the interval lies on the better side of 0: more data of
         the same kind likely helps), ``flat within noise``, ``getting worse``
         or ``no interval``. Empty when a single size was fitted.
@@ -437,8 +439,10 @@ def compare(spec: Any, X: Any, y: Any, models: Sequence[Any] | None = None, cv: 
     See the module documentation (:mod:`priorml.audit.compare`) for the
     protocol, the intervals and how to scale out with Dask or Ray. Categories
     of categorical features that the spec does not list are read from all
-    rows of ``X`` (names only), so a category present only in a test fold
-    does not stop the comparison.
+    rows of ``X`` (names only; levels that are not strings or integers, such
+    as ``2.5`` or ``True``, by their text, which is how the spec matches
+    categories), so a category present only in a test fold does not stop
+    the comparison.
 
     Examples
     --------
@@ -456,7 +460,9 @@ def compare(spec: Any, X: Any, y: Any, models: Sequence[Any] | None = None, cv: 
     SpecError
         For an invalid spec, unknown model names (with a suggestion), data
         that do not match the spec, ``y`` of another length than ``X``, or a
-        protocol that cannot split these rows (e.g. more folds than rows).
+        protocol that cannot split these rows (e.g. more folds than rows, or
+        for classification a splitter that leaves a training part with one
+        class).
     PriorMLError
         When a model fails to fit, naming the model and the split.
     """
