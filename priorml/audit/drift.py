@@ -837,7 +837,8 @@ class DriftMonitor:
         model : fitted estimator
             The model being monitored (the same one: its class, features and
             classes are checked, and its predictions on the stored rows are
-            compared with those recorded).
+            compared with those recorded; if they differ, a retrained model
+            say, a ``UserWarning`` says that the history may not be comparable).
         baseline : estimator, optional
             Needed only when the state was made with a custom baseline
             estimator (estimators are not saved); must be of the same class.
@@ -854,7 +855,8 @@ class DriftMonitor:
         ModelFormatError
             When the file is missing, is not valid JSON (e.g. truncated), is
             not a drift state, has a newer format version, fails its checksum,
-            has a missing or malformed field, or was written for another model.
+            has a missing or malformed field, or was written for a model of
+            another class or with other features or classes.
         """
         p = Path(path)
         if not p.is_file():
@@ -1080,6 +1082,13 @@ class DriftMonitor:
             pred = self._predict(Xs) if len(ys) else np.empty(0)
             notes.append(f"the model cannot predict the {n - len(ys)} row(s) holding categories outside the spec "
                          f"({_full_text(exc)}); its loss and the loss test use the other {len(ys)} row(s)")
+        bad = ~np.isfinite(pred)
+        if bad.any():  # a NaN loss would make the loss test's p-value NaN, which can never alert
+            raise DataError([Problem(
+                "model", "a finite prediction for every row of the batch",
+                f"{int(bad.sum())} non-finite prediction(s) for {len(pred)} rows (the first for row {int(np.argmax(bad))} "
+                "of the batch)", "Check those rows (values the model cannot handle?) or the model; the batch was "
+                "not recorded.")], title="The monitored model cannot be scored on this batch")
         loss_model = self._losses(pred, ys)
         n_scored = len(ys)
 

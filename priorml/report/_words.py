@@ -151,7 +151,8 @@ def _priors(spec: Spec) -> list[Statement]:
     for e in spec.priors.effects:
         lo, hi = e.effect
         out.append(Statement("prior", e.feature,
-                             f"Prior belief (Bayesian fits only): from the smallest to the largest {e.feature}, "
+                             f"Prior belief (Bayesian fits only): from the first to the last keypoint of {e.feature} "
+                             f"(by default its smallest and largest training values), "
                              f"{scale} changes by between {lo:g} and {hi:g}, with probability {e.prob:g}."))
     if spec.priors.noise is not None:
         out.append(Statement("prior", "(noise)", f"Prior belief (Bayesian fits only): the noise standard deviation is "

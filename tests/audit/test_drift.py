@@ -258,6 +258,38 @@ def test_state_of_another_model_or_missing_file_is_refused(state_file, classifie
         DriftMonitor.load(tmp_path / "nowhere.json", classifier)
 
 
+def test_a_retrained_model_resumes_with_a_warning(state_file, regressor, fast_settings):
+    """Same class, features and classes, other predictions on the stored rows (a retrained model):
+    the state loads, with a warning that the history may not be comparable; the same model loads
+    silently."""
+    import warnings
+
+    X, y = _regression(np.random.default_rng(5), 600, flipped=True)
+    retrained = priorml.LatticeRegressor(SPEC, model="linear", **fast_settings).fit(X, y)
+    with pytest.warns(UserWarning, match="differ from those recorded"):
+        assert DriftMonitor.load(state_file, retrained).n_batches == 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        DriftMonitor.load(state_file, regressor)
+
+
+def test_a_model_predicting_nan_is_an_error_not_a_silent_pass():
+    """A NaN prediction made the loss test's p-value NaN, so the batch could never alert."""
+    from sklearn.linear_model import LinearRegression
+
+    class Broken(LinearRegression):
+        def predict(self, X):
+            out = super().predict(X)
+            out[3] = np.nan
+            return out
+
+    batches = _stream(_regression, seed=2, n_batches=2)
+    monitor = DriftMonitor(SPEC, Broken().fit(*batches[0]), check_constraints=False)
+    with pytest.raises(DataError, match="non-finite prediction.*row 3"):
+        monitor.update(*batches[0])
+    assert monitor.n_batches == 0  # nothing recorded
+
+
 def test_existing_state_is_never_overwritten_by_a_new_monitor(state_file, regressor):
     before = state_file.read_bytes()
     with pytest.raises(SpecError, match="DriftMonitor.load"):
