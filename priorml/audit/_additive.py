@@ -172,8 +172,14 @@ class Block:
 class Design:
     """Columns of the additive model for a spec, fitted on encoded training data."""
 
-    def __init__(self, spec, schema, Xenc: np.ndarray):
+    def __init__(self, spec, schema, Xenc: np.ndarray, missing: dict[str, np.ndarray] | None = None):
         n = Xenc.shape[0]
+        # Numeric features with imputed rows (the spec's ``missing`` option): those rows get a level of their
+        # own (an untested indicator column) and stay out of the feature's bins and trust surfaces, so that a
+        # fill value (a median, a minimum, a number) cannot make a true shape look violated.
+        self.missing = {k: np.asarray(v, dtype=bool) for k, v in (missing or {}).items()
+                        if np.any(v) and not np.all(v)}
+        self.missing_cols: dict[str, int] = {}
         self.names = list(spec.feature_names)
         self.blocks: dict[str, Block] = {}
         self.trusts: list[Block] = []
@@ -202,12 +208,14 @@ class Design:
                 n_cat += len(np.unique(Xenc[:, j]))
         n_trust = len(spec.trusts) * (TRUST_GRID - 1) ** 2
         numeric = [j for j, fs in enumerate(schema.features) if fs.kind == "numeric"]
-        budget = n / ROWS_PER_COEF - 1 - n_cat - n_trust
+        budget = n / ROWS_PER_COEF - 1 - n_cat - n_trust - len(self.missing)
         units = sum(2 if spec.features[j].name in stepped | free else 1 for j in numeric)
         per = max(1, int(budget // max(units, 1)))  # segments per numeric feature (about twice the columns)
         p = 1
         for j, (f, fs) in enumerate(zip(spec.features, schema.features)):
             col = Xenc[:, j]
+            if fs.kind == "numeric" and f.name in self.missing:
+                col = col[~self.missing[f.name]]  # the observed values
             if fs.kind == "numeric":
                 kp = np.asarray(fs.keypoints, dtype=float)
                 k = per + 1 if f.name not in shaped else max(per + 1, 3)
@@ -227,6 +235,9 @@ class Design:
                     blk.basis, blk.extra = "both", np.arange(p + len(cols), p + 2 * len(cols))
                 self.blocks[f.name] = blk
                 p += len(blk.extra)
+                if f.name in self.missing:
+                    self.missing_cols[f.name] = p + len(cols)
+                    p += 1
             else:
                 present = sorted(int(c) for c in np.unique(col))
                 labels_all = list(fs.categories) + (["(missing)"] if fs.missing_bucket else [])
@@ -252,7 +263,7 @@ class Design:
         self.n_coef = p
         self.ridge_mask = np.ones(p)
         self.ridge_mask[0] = 0.0
-        self._means = self.matrix(Xenc).mean(axis=0)
+        self._means = self.matrix(Xenc, missing).mean(axis=0)
         self._trust_means = {
             blk.name: (blk.axis(Xenc[:, blk.pair[0]], 0).mean(axis=0),
                        blk.axis(Xenc[:, blk.pair[1]], 1).mean(axis=0)) for blk in self.trusts}
@@ -260,8 +271,9 @@ class Design:
     def trust_block(self, feature: str, by: str) -> Block:
         return next(b for b in self.trusts if b.name == f"{feature}|{by}")
 
-    def matrix(self, Xenc: np.ndarray) -> np.ndarray:
-        """Design matrix (n, n_coef), column 0 the intercept."""
+    def matrix(self, Xenc: np.ndarray, missing: dict[str, np.ndarray] | None = None) -> np.ndarray:
+        """Design matrix (n, n_coef), column 0 the intercept; ``missing``: the rows where each numeric
+        feature was imputed (for those features that have a missing-value column)."""
         n = Xenc.shape[0]
         B = np.zeros((n, self.n_coef))
         B[:, 0] = 1.0
@@ -277,6 +289,12 @@ class Design:
             ra = blk.axis(Xenc[:, blk.pair[0]], 0)
             rb = blk.axis(Xenc[:, blk.pair[1]], 1)
             B[:, blk.cols] = (ra[:, :, None] * rb[:, None, :]).reshape(n, -1)
+        for name, k in self.missing_cols.items():
+            rows = _missing_rows(missing, name, n)
+            B[:, k] = rows
+            for blk in self.trusts:  # an imputed value is no point of the surface
+                if name in blk.name.split("|"):
+                    B[np.ix_(rows, blk.cols)] = 0.0
         return B
 
     # ------------------------------------------------------------------ linear maps of theta
@@ -351,6 +369,13 @@ class Design:
                 C[:, t.cols] = (other[None, :, None] * own[:, None, :]).reshape(len(grid), -1)
             center[t.cols] = (means[0][:, None] * means[1][None, :]).ravel()
         return grid, C - center[None, :]
+
+
+def _missing_rows(missing: dict[str, np.ndarray] | None, name: str, n: int) -> np.ndarray:
+    rows = (missing or {}).get(name)
+    if rows is None or len(rows) != n:
+        raise ValueError(f"the design has a missing-value column for {name!r}: pass the rows where it is missing")
+    return np.asarray(rows, dtype=bool)
 
 
 # ---------------------------------------------------------------------- fitting

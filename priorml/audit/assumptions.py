@@ -27,6 +27,10 @@ ends kept, so that there are at least 5 rows per coefficient):
   a piecewise-linear curve and a staircase on up to 21 quantiles of its values,
   so that a correlated constrained feature cannot pick up what a coarser curve
   of it would leave in the residuals;
+* for a numeric feature with missing values (filled by the spec's ``missing``
+  option), one untested level for the rows where it is missing; those rows
+  stay out of its staircase, its bin means and its trust surfaces, so that a
+  fill value (a minimum, say) cannot make a true shape look violated;
 * one level per category present in the data, and, for every trust
   interaction, a surface on a grid of at most 4 x 4 of the two features'
   keypoints, constant within the bins of both features (cell means of an
@@ -410,8 +414,9 @@ def _check(spec: Spec, X: Any, y: Any, alpha: float, n_bootstrap: int, cv: Any, 
         classes, yv = encode_classes(yv)
     splitter = _splitter(cv, spec.task, yv, random_state)
 
-    design = add.Design(spec, schema, Xenc)
-    B = design.matrix(Xenc)
+    missing = _missing_masks(spec, schema, X)
+    design = add.Design(spec, schema, Xenc, missing)
+    B = design.matrix(Xenc, missing)
     full = add.fit_additive(B, yv, spec.task, design.ridge_mask)
     checks = _build_checks(spec, design)
     too_few = spec.task == "regression" and not (full.df_resid >= 3 and np.isfinite(full.scale) and full.scale > 0)
@@ -873,6 +878,14 @@ def _check_args(alpha, n_bootstrap, cv, random_state, n_jobs, progress) -> None:
                                 "For example cv=5."))
     if problems:
         raise SpecError(problems, title="Invalid arguments")
+
+
+def _missing_masks(spec: Spec, schema: Any, X: Any) -> dict[str, np.ndarray]:
+    """The rows where each numeric feature is missing in ``X`` (imputed by the schema: the spec's ``missing``)."""
+    from ..spec.schema import _is_missing, as_columns
+
+    cols, _ = as_columns(spec, X, by_position=schema.extra.get("columns") == "position")
+    return {f.name: _is_missing(np.asarray(cols[f.name])) for f in spec.features if isinstance(f, NumericFeature)}
 
 
 def _resolve_spec(spec: Any) -> Spec:

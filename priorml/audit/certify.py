@@ -6,7 +6,9 @@ observed range (keypoints, the midpoints between them and a uniform grid),
 with all other features taken from real rows of ``X``. Shapes are checked
 with finite differences (slopes for monotonicity, chords for curvature,
 mixed differences for trust). Monotonic dominance is defined on calibrated
-inputs and is checked there, through the model's own probe.
+inputs and is checked there, through the model's own probe. Output bounds are
+checked at the reference rows and along the whole sweep of every feature. A
+Bayesian model is probed on every posterior draw.
 
 A row passes when its largest violation is within a tolerance of
 ``1e-5 x`` (the spread of the predictions, at least 1), which absorbs the
@@ -138,7 +140,7 @@ def _check_certify_input(model: Any, X: Any, n_rows: Any) -> None:
 class _Prober:
     """Evaluate the model on modified copies of reference rows."""
 
-    def __init__(self, model: Any, X: Any, n_rows: int, rng: np.random.Generator, max_draws: int = 1000):
+    def __init__(self, model: Any, X: Any, n_rows: int, rng: np.random.Generator):
         import pandas as pd
 
         self.model = model
@@ -153,9 +155,7 @@ class _Prober:
         self.ref = frame
         self.with_names = hasattr(model, "feature_names_in_")
         self.calls = 0
-        self.draws = slice(None)
-        if hasattr(model, "program_") and hasattr(model.program_, "n_draws") and model.program_.n_draws > max_draws:
-            self.draws = np.sort(rng.choice(model.program_.n_draws, max_draws, replace=False))
+        self.draws = slice(None)  # every posterior draw: a certificate may not skip any of them
 
     def __call__(self, frame) -> np.ndarray:
         """Predictions (F, N): F = 1 for a point model, one row per posterior draw for a Bayesian one.
@@ -238,7 +238,7 @@ def certify(model: Any, X: Any, *, n_rows: int | None = None, random_state: int 
     n_rows : int or None
         At most this many rows of ``X`` are used as reference rows
         (default 200 for a lattice model, 30 for a Bayesian one, whose
-        probes are repeated for every posterior draw, up to 1000 draws).
+        probes are repeated for every posterior draw).
     random_state : int or None
         Seed for choosing the reference rows.
 
@@ -359,15 +359,23 @@ def certify(model: Any, X: Any, *, n_rows: int | None = None, random_state: int 
     if spec.output is not None:
         lo = spec.output.min if spec.output.min is not None else -np.inf
         hi = spec.output.max if spec.output.max is not None else np.inf
-        preds = [base_pred]
-        for f in spec.features:  # the extremes of the output are reached at the ends of the sweeps
-            values = probe.grid(f.name)[[0, -1]] if isinstance(f, NumericFeature) else np.array(model.schema_[f.name].categories, dtype=object)
-            V = probe.sweep(f.name, values)
-            preds.append(V.reshape(V.shape[0], -1))
-        allp = np.concatenate(preds, axis=1)
-        viol = np.maximum(_per_function(lo - allp), _per_function(allp - hi))
+        # Each feature over its whole grid (categorical: every category): an extreme of the output is not
+        # always at an end of a sweep (a peak, a curve, or a model that leaves the bounds inside the range).
+        lows, highs, n_probes = [base_pred.min(axis=1)], [base_pred.max(axis=1)], base_pred.shape[1]
+        for f in spec.features:
+            if f.name in sweeps:
+                V = sweeps[f.name]
+            else:
+                values = probe.grid(f.name) if isinstance(f, NumericFeature) else np.array(model.schema_[f.name].categories, dtype=object)
+                V = probe.sweep(f.name, values)
+            flat = V.reshape(V.shape[0], -1)
+            lows.append(flat.min(axis=1))
+            highs.append(flat.max(axis=1))
+            n_probes += flat.shape[1]
+        viol = np.maximum(lo - np.min(lows, axis=0), np.max(highs, axis=0) - hi)
         add("output", "(output)", f"prediction in [{spec.output.min}, {spec.output.max}]", "output",
-            f"{nref} rows and each feature at its extremes", allp.shape[1], viol, None)
+            f"{nref} rows and each feature over its grid (numeric: keypoints, midpoints, {GRID}-point grid; "
+            "categorical: every category)", n_probes, viol, None)
     return cert
 
 

@@ -111,3 +111,51 @@ def test_monotonic_dominance_is_probed_over_each_feature_calibrated_range(monoto
     probes, viol, domain = model._certify_monotonic_dominance(X[inside], "a", "b")
     assert domain.startswith(f"calibrated inputs of {k} of {k} rows") and probes == 4 * k
     assert viol[0] <= 1e-6
+
+
+def test_output_bounds_are_probed_inside_each_features_range(fitted, data, monkeypatch):
+    """The output row probed the reference rows and each feature at the two ends of its range only, so a
+    prediction that leaves the bounds inside the range (here a narrow bump along b at a point of the probe
+    grid, away from every reference row) passed. Each feature is now swept over its whole grid."""
+    X, _ = data
+    predict = fitted.predict  # clips to the bounds: a hand-made model that does not
+    kp = fitted.schema_["b"].keypoints
+    centre = float(np.linspace(kp[0], kp[-1], 33)[16])  # a point of every feature sweep's grid
+
+    def bump_in_b(Xq):
+        Xq = pd.DataFrame(Xq, columns=list(X.columns)) if not hasattr(Xq, "columns") else Xq
+        b = Xq["b"].to_numpy(dtype=float)
+        return predict(Xq) + 40.0 * np.exp(-(((b - centre) / 0.002) ** 2))  # the bound is 15; predictions about 0-5
+
+    monkeypatch.setattr(fitted, "predict", bump_in_b)
+    far = X[np.abs(X["b"] - centre) > 0.02]
+    assert fitted.predict(far).max() < 15 and fitted.predict(far.assign(b=centre)).min() > 15
+    cert = priorml.certify(fitted, far, n_rows=20)
+    row = next(r for r in cert if r.constraint == "output")
+    assert not row.passed and row.max_violation > 10
+    assert "over its grid" in row.domain
+
+
+def test_every_posterior_draw_is_probed():
+    """A Bayesian certificate probed at most 1000 posterior draws (a random subset), so a model with more
+    draws, one of which breaks a constraint, could pass. Every draw is now probed."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backends" / "bayes"))
+    from bayes_helpers import prior_model
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.uniform(size=60), "b": rng.uniform(size=60)})
+    y = X["a"].to_numpy() + rng.normal(0, 0.1, 60)
+    model = prior_model({"features": {"a": {"monotonic": "increasing"}, "b": {}}}, X, y, draws=1200)
+    term = model.program_.terms[0]
+    assert model.program_.n_draws == 1200 and term.name == "f_0"
+    model.program_.draws[term.name][1] *= -1  # one draw of a's effect reversed: decreasing
+    falls = model.predict_draws(X.assign(a=0.0)) - model.predict_draws(X.assign(a=1.0))
+    assert np.flatnonzero(falls.max(axis=1) > 1e-6).tolist() == [1]
+    cert = priorml.certify(model, X, n_rows=10)
+    row = cert.rows[0]
+    assert row.constraint == "monotonic" and not row.passed
+    assert row.draws_share == pytest.approx(1199 / 1200)
+    assert row.domain.endswith("x 1200 posterior draws")
