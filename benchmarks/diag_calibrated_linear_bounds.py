@@ -1,6 +1,6 @@
 """Diagnostic: the calibrators of non-monotone features in the calibrated linear lattice model.
 
-    python benchmarks/diag_calibrated_linear_bounds.py [--dataset diabetes] [--sizes 50 200] [--seeds 3]
+    python benchmarks/diag_calibrated_linear_bounds.py [--datasets diabetes] [--sizes 50 200] [--seeds 3]
     python benchmarks/diag_calibrated_linear_bounds.py --cv --datasets diabetes abalone auto_mpg \\
         --sizes 50 --penalties 0 1 3 10
 

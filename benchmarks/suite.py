@@ -21,7 +21,7 @@ Protocol (every choice on training rows only; the test rows are touched once per
   mean ± sd over seeds. Log loss is recorded for classifiers too.
 * Models (``build_models`` in ``priorml/audit/compare.py``; fixed, untuned settings):
   constrained: ``lattice`` (priorml lattice estimator, defaults: ``model="auto"``, early stopping
-  on an internal split of the training rows), ``bayes`` (priorml Bayesian estimator as ``compare``
+  on internal splits of the training rows), ``bayes`` (priorml Bayesian estimator as ``compare``
   builds it: the spec's priors, NUTS with 2 chains x (500 tuning + 500 kept draws), gaussian or
   Bernoulli likelihood) and ``lattice_cv`` (the lattice model type chosen among
   ``linear`` and ``lattice`` (<= 6 features) or ``ensemble`` by 3-fold CV on the training rows,
