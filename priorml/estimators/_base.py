@@ -77,10 +77,12 @@ def check_fit_input(est, X: Any, y: Any, task: str) -> tuple[Spec, np.ndarray]:
                       "to (n_samples,), for example using ravel().", DataConversionWarning, stacklevel=3)
     _check_n_features(est, X, reset=True)
     _check_feature_names(est, X, reset=True)
-    if _is_frame(X) and hasattr(est, "feature_names_in_"):
-        # DataFrame columns are matched by name (any order, extra columns ignored): record the columns read.
-        est.feature_names_in_ = np.asarray(spec.feature_names, dtype=object)
+    if _is_frame(X):
+        # DataFrame columns are matched by name (any order, extra columns ignored): record the columns read,
+        # also where scikit-learn records no names (column labels that are not all strings, e.g. 0, 1, ...).
         est.n_features_in_ = len(spec.feature_names)
+        if hasattr(est, "feature_names_in_"):
+            est.feature_names_in_ = np.asarray(spec.feature_names, dtype=object)
     try:
         yv = check_target(y, task, n)
     except DataError as exc:  # with the problems of X, so that one round of fixes clears them all
@@ -120,9 +122,21 @@ def check_predict_input(est, X: Any) -> None:
                                  "priorml needs dense input; call X.toarray() if it fits in memory.")])
     _column_names(X)
     check_unique_columns(X)
-    if _is_frame(X) and hasattr(est, "feature_names_in_"):
-        return  # matched by column name when encoded; a missing column is named there
-    _check_n_features(est, X, reset=False)
+    if _is_frame(X) and est.schema_.extra.get("columns") != "position":
+        # Matched by column name when encoded (any order, extra columns ignored; a missing column is named
+        # there), also for a model fitted on an array with a spec: scikit-learn's warning that the model was
+        # fitted without feature names is kept, its column count is not what is read.
+        if not hasattr(est, "feature_names_in_"):
+            _check_feature_names(est, X, reset=False)
+        return
+    try:
+        _check_n_features(est, X, reset=False)
+    except ValueError as exc:  # scikit-learn's message, as a DataError naming X
+        raise DataError([Problem("X", f"{est.n_features_in_} features (columns), as at fit",
+                                 f"{_shape(X)[1]} features ({str(exc).rstrip('.')})",
+                                 "Pass the columns the model was fitted on"
+                                 + (", in spec order." if est.schema_.extra.get("columns") != "position"
+                                    else ", in the order used at fit."))]) from None
     _check_feature_names(est, X, reset=False)
 
 
@@ -228,11 +242,27 @@ class BinaryClassifierMixin(ClassifierMixin):
         return tags
 
 
-class SpecEstimator(BaseEstimator):
-    """What every priorml estimator shares beyond scikit-learn's base: tags and saving.
+#: what a fitted priorml estimator holds, whatever its backend (``check_is_fitted`` looks for these)
+FITTED_ATTRIBUTES = ("spec_", "schema_", "program_")
 
-    Subclasses provide ``_get_saved_state()`` / ``_set_saved_state()`` for their backend.
+
+class SpecEstimator(BaseEstimator):
+    """What every priorml estimator shares beyond scikit-learn's base: tags, fitted state and saving.
+
+    Subclasses provide ``_get_saved_state()`` / ``_set_saved_state()`` for their backend, and call
+    ``_reset_fitted()`` first thing in ``fit``.
     """
+
+    def __sklearn_is_fitted__(self) -> bool:
+        # Not scikit-learn's default (any attribute ending in "_"): a fit that failed after setting
+        # n_features_in_ or classes_ leaves the estimator unfitted (NotFittedError, not AttributeError).
+        return all(hasattr(self, a) for a in FITTED_ATTRIBUTES)
+
+    def _reset_fitted(self) -> None:
+        """Forget an earlier fit, so that a fit that fails leaves an unfitted estimator rather than the
+        earlier model mixed with the new data's ``classes_`` or ``n_features_in_``."""
+        for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
+            delattr(self, name)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

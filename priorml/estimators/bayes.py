@@ -86,6 +86,7 @@ class _BayesBase(SpecEstimator):
         from ..backends import get_backend
 
         bayes = get_backend("bayes")
+        self._reset_fitted()
         likelihood = self._resolved_likelihood()
         # before the data and JAX: refuse device='gpu' that cannot run, and tune=0 with nutpie
         sampler = bayes.check_options(method=self.method, sampler=self.sampler, tune=self.tune, device=self.device)

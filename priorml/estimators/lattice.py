@@ -78,6 +78,7 @@ class _LatticeBase(SpecEstimator):
         from ..backends import get_backend
 
         backend = get_backend("lattice")
+        self._reset_fitted()
         spec, yv = check_fit_input(self, X, y, self._task)
         if self._task == "classification":
             self.classes_, y_model = encode_classes(yv)
