@@ -315,7 +315,9 @@ class LatticeClassifier(BinaryClassifierMixin, _LatticeBase):
         return self._raw(X)
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        p = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
+        from scipy.special import expit  # the logistic function, accurate in the tails and without overflow
+
+        p = expit(self.decision_function(X))
         return np.column_stack([1.0 - p, p])
 
     def predict(self, X: Any) -> np.ndarray:

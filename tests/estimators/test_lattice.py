@@ -623,3 +623,16 @@ def test_verbose_prints_training_progress(verbose, validation_fraction, monotone
     assert "final run: " in out
     assert ("early stopping: " in out) == (validation_fraction > 0)
     assert ("training loss" in out.split("final run")[0]) == (verbose > 1)
+
+
+def test_predict_proba_has_no_overflow_at_extreme_logits(fitted_classifier, binary_data, monkeypatch):
+    """1 / (1 + exp(-d)) overflowed (RuntimeWarning) below a logit of about -709."""
+    import warnings
+
+    X, _ = binary_data
+    monkeypatch.setattr(fitted_classifier, "decision_function", lambda X_: np.array([-800.0, -30.0, 0.0, 800.0]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        p = fitted_classifier.predict_proba(X.iloc[:4])
+    np.testing.assert_allclose(p[:, 1], [0.0, 1 / (1 + np.exp(30.0)), 0.5, 1.0], rtol=1e-12, atol=0)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0)
