@@ -345,11 +345,17 @@ class BayesianRegressor(RegressorMixin, _BayesBase):
     method : {'nuts', 'advi', 'map'}
         Full MCMC, or a quick approximation.
     sampler : {'auto', 'pymc', 'nutpie', 'numpyro'}
-        NUTS implementation; ``auto`` uses nutpie when installed.
+        NUTS implementation; ``auto`` uses nutpie when installed. A sampler whose package is
+        missing or cannot be imported is a ``BackendUnavailableError`` naming the option and
+        the fix. PyMC's ``blackjax`` option is not offered (refused by parameter validation).
     draws, tune, chains : int
         Posterior draws and warm-up iterations per chain, and the number of chains. nutpie needs
         ``tune >= 1``: ``tune=0`` is refused with ``sampler='nutpie'`` and runs PyMC's NUTS with
-        ``sampler='auto'``.
+        ``sampler='auto'``. ``method='advi'`` runs ``max(5000, 20 * tune)`` optimisation steps
+        and draws ``draws * chains`` from the approximation (split into ``chains`` pseudo-chains);
+        when its loss is still falling at the end, ``diagnostics_`` says so and a
+        ``SamplerWarning`` advises a larger ``tune``. ``method='map'`` is one point: one chain
+        of one draw.
     target_accept : float
         NUTS target acceptance rate.
     smoothness : float
@@ -388,7 +394,9 @@ class BayesianRegressor(RegressorMixin, _BayesBase):
         group only: the log-likelihood and observed data need the training data, and the
         sampler's statistics are summarised in ``diagnostics_``.
     diagnostics_ : dict
-        r-hat, bulk/tail ESS, divergences, BFMI and the problems found.
+        r-hat, bulk/tail ESS, divergences, BFMI and the problems found; ``chains`` and ``draws``
+        as held in ``idata_`` (ADVI: also ``advi_steps`` and ``advi_loss_drop``, the share by
+        which its loss still fell over the last tenth of the steps).
     prior_table_ : list of dict
         Every prior with its origin (user, scaled, default) and, in its note, the scale it is
         on: a user's effect prior is on the linear predictor (logits for a classifier, log-rate

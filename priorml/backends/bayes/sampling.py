@@ -25,6 +25,15 @@ RHAT_MAX = 1.01
 ESS_MIN_PER_CHAIN = 100
 BFMI_MIN = 0.3
 
+#: ADVI runs max(ADVI_MIN_STEPS, ADVI_STEPS_PER_TUNE * tune) optimisation steps
+ADVI_MIN_STEPS = 5000
+ADVI_STEPS_PER_TUNE = 20
+#: ADVI is taken as still converging (a SamplerWarning) when the median loss of the last tenth of its steps
+#: lies below that of the tenth before by more than ADVI_MAX_LOSS_DROP of its size and by more than
+#: ADVI_MAX_NOISE_DROP of the loss's own noise (its robust sd over the last tenth)
+ADVI_MAX_LOSS_DROP = 0.01
+ADVI_MAX_NOISE_DROP = 0.1
+
 
 def resolve_sampler(sampler: str) -> str:
     if sampler == "auto":
@@ -148,17 +157,20 @@ def sample(model, *, method: str, sampler: str, draws: int, tune: int, chains: i
             return _point_to_idata(model, point), "map"
         if method == "advi":
             with model:
-                approx = pm.fit(n=max(5000, 20 * tune), method="advi", random_seed=random_state, progressbar=progressbar)
+                approx = pm.fit(n=max(ADVI_MIN_STEPS, ADVI_STEPS_PER_TUNE * tune), method="advi",
+                                random_seed=random_state, progressbar=progressbar)
                 idata = approx.sample(draws=draws * chains, random_seed=random_state)
             idata = _reshape_chains(idata, chains)
+            idata.posterior.attrs.update(advi_convergence(approx.hist))  # read by diagnose
             return idata, "advi"
         used = resolve_sampler(sampler)
+        # numba compiles slowly (tens of seconds) but evaluates gradients fastest; JAX compiles in
+        # seconds. Short runs (tests, quick looks) are dominated by compilation.
+        backend = "numba" if (draws + tune) * chains > NUTPIE_JAX_MAX_ITERATIONS else "jax"
+        _import_sampler(used, jax_backend=backend == "jax")
         if used == "nutpie":
             import nutpie
 
-            # numba compiles slowly (tens of seconds) but evaluates gradients fastest; JAX compiles in
-            # seconds. Short runs (tests, quick looks) are dominated by compilation.
-            backend = "numba" if (draws + tune) * chains > NUTPIE_JAX_MAX_ITERATIONS else "jax"
             compiled = nutpie.compile_pymc_model(model, backend=backend, gradient_backend="jax" if backend == "jax" else "pytensor")
             idata = nutpie.sample(compiled, draws=draws, tune=tune, chains=chains, seed=random_state,
                                   progress_bar=progressbar, save_warmup=False, target_accept=target_accept,
@@ -171,6 +183,53 @@ def sample(model, *, method: str, sampler: str, draws: int, tune: int, chains: i
                               cores=min(chains, os.cpu_count() or 1), compute_convergence_checks=False,
                               **({"nuts_sampler_kwargs": extra} if extra else {}))
         return idata, used
+
+
+def _import_sampler(used: str, *, jax_backend: bool = False) -> None:
+    """Import what NUTS through ``used`` needs, so that a package that is installed (``find_spec``
+    finds it) but cannot be imported (a broken or mismatched install: numba, jaxlib) is a
+    :class:`~priorml.errors.BackendUnavailableError` naming the ``sampler`` option and the fix, not a
+    bare ImportError from inside nutpie or PyMC. ``pymc.sampling.jax`` comes first: it sets XLA's CPU
+    device count, which must precede JAX's start (importing JAX or numpyro does not start it)."""
+    if used == "nutpie":
+        modules = ("nutpie", "jax") if jax_backend else ("nutpie",)
+        which = "sampler='nutpie' (also what sampler='auto' uses where nutpie is installed)"
+        fix = "pip install --force-reinstall nutpie" + (" jax jaxlib" if jax_backend else "")
+    elif used == "numpyro":
+        modules = ("pymc.sampling.jax", "numpyro")
+        which, fix = "sampler='numpyro'", "pip install --force-reinstall numpyro jax jaxlib"
+    else:
+        return
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:
+            from ...errors import BackendUnavailableError
+
+            raise BackendUnavailableError(
+                f"{which} cannot run: importing {name!r} failed ({exc}). Repair the installation "
+                f"({fix}), or use sampler='pymc'.") from exc
+
+
+def advi_convergence(loss) -> dict[str, Any]:
+    """How far ADVI's loss (its negative ELBO, one value per step) was still falling at the end:
+    ``advi_steps``, ``advi_loss_drop`` (the fall of the median loss from the second-last to the last
+    tenth of the steps, as a share of the last; NaN when too few steps) and ``advi_converged``
+    (0 or 1; see :data:`ADVI_MAX_LOSS_DROP`). An approximation stopped while its loss still falls
+    has not found the posterior: its means are off and its spread too wide."""
+    h = np.asarray(loss, dtype=float)
+    out: dict[str, Any] = {"advi_steps": int(h.size), "advi_loss_drop": float("nan"), "advi_converged": 1}
+    h = h[np.isfinite(h)]
+    w = h.size // 10
+    if w < 10:
+        return out
+    before, last = h[-2 * w:-w], h[-w:]
+    drop = float(np.median(before) - np.median(last))
+    noise = 1.4826 * float(np.median(np.abs(last - np.median(last))))
+    size = abs(float(np.median(last)))
+    out["advi_loss_drop"] = drop / size if size > 0 else (float("inf") if drop > 0 else 0.0)
+    out["advi_converged"] = int(not (drop > ADVI_MAX_LOSS_DROP * size and drop > ADVI_MAX_NOISE_DROP * noise))
+    return out
 
 
 def _point_to_idata(model, point: dict[str, Any]):
@@ -212,14 +271,27 @@ def diagnose(idata, var_names: list[str], method: str, chains: int,
     higher value than the one already used."""
     import arviz as az
 
+    post = idata.posterior
+    # what was drawn, not what was asked: a MAP fit is one point (one chain of one draw) whatever ``chains``
+    chains = int(post.sizes.get("chain", chains))
+    n_draws = int(post.sizes.get("draw", 0))
     diag: dict[str, Any] = {"method": method, "chains": chains, "problems": []}
     if method != "nuts":  # asked for explicitly: a note, not a failure
         diag["note"] = (f"method={method!r} is an approximation without MCMC diagnostics; "
                         "use method='nuts' for calibrated uncertainty.")
+        diag["draws"] = n_draws
+        if method == "advi" and "advi_steps" in post.attrs:
+            steps, drop = int(post.attrs["advi_steps"]), float(post.attrs["advi_loss_drop"])
+            diag["advi_steps"], diag["advi_loss_drop"] = steps, drop
+            if not int(post.attrs["advi_converged"]):
+                diag["problems"].append(
+                    f"ADVI had not converged: after {steps} steps its loss still fell {100 * drop:.1f}% over the "
+                    f"last tenth of them, so its means are off and its spread too wide; increase tune (ADVI runs "
+                    f"max({ADVI_MIN_STEPS}, {ADVI_STEPS_PER_TUNE} x tune) steps), or use method='nuts'.")
+        for p in diag["problems"]:
+            warnings.warn(f"Sampler diagnostics: {p}", SamplerWarning, stacklevel=3)
         return diag
-    post = idata.posterior
     names = [n for n in var_names if n in post]
-    n_draws = int(post.sizes.get("draw", 0))
     undefined: dict[str, list[str]] = {}  # diagnostic -> parameters where it is NaN
     if chains > 1:
         diag["r_hat_max"], undefined["r_hat"] = _extreme(az.rhat(post, var_names=names), names, np.max)
