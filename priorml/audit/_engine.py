@@ -70,14 +70,10 @@ def extend_categories(f: CategoricalFeature, present: Any) -> CategoricalFeature
     """``f`` with its categories declared: those it declares (none declared: the members of its order), then
     the levels of ``present`` that these lack, sorted. ``None`` when nothing is added or the result cannot be
     declared (a level that is not a string or an integer, or a set the spec refuses)."""
-    from ..spec.features import _cat_key
-    from ..spec.schema import _sort_key
+    from ..spec.schema import merge_levels
 
-    base = f.categories if f.categories is not None else [c for chain in f.order for c in chain]
-    levels = {_cat_key(c): c for c in base}
-    for v in sorted({_cat_key(v): v for v in present}.values(), key=_sort_key):
-        levels.setdefault(_cat_key(v), v)
-    cats = tuple(levels.values())
+    base = merge_levels(f.categories if f.categories is not None else [c for chain in f.order for c in chain], ())
+    cats = merge_levels(base, present)
     if len(cats) == len(base) or not all(isinstance(c, (str, int)) and not isinstance(c, bool) for c in cats):
         return None
     try:

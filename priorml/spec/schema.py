@@ -368,13 +368,8 @@ def _fit_categorical(f: CategoricalFeature, col: np.ndarray, index: Sequence[Any
                                     "Add the category to 'categories' or clean the data.", f.name, "categories"))
             return fs
     else:
-        seen: dict[str, Any] = {}
-        for chain in f.order:  # ordered categories first, in spec order
-            for c in chain:
-                seen.setdefault(_cat_key(c), c)
-        for v in sorted({_cat_key(_plain(v)): _plain(v) for v in present}.values(), key=_sort_key):
-            seen.setdefault(_cat_key(v), v)
-        cats = tuple(seen.values())
+        # ordered categories first, in spec order, then the other levels seen
+        cats = merge_levels([c for chain in f.order for c in chain], [_plain(v) for v in present])
     fs.categories = cats
     fs.missing_bucket = f.missing == "category"
     if f.missing == "mode" and present:
@@ -417,6 +412,17 @@ def _plain(v: Any) -> Any:
     if isinstance(v, float) and v.is_integer():
         return int(v)
     return v
+
+
+def merge_levels(base: Sequence[Any], present: Any) -> tuple:
+    """Categorical levels: those of ``base`` in their order, then the values of ``present`` that ``base``
+    lacks, sorted (:func:`_sort_key`); each level once, levels matching by their text (``_cat_key``)."""
+    seen: dict[str, Any] = {}
+    for c in base:
+        seen.setdefault(_cat_key(c), c)
+    for v in sorted({_cat_key(v): v for v in present}.values(), key=_sort_key):
+        seen.setdefault(_cat_key(v), v)
+    return tuple(seen.values())
 
 
 def _sort_key(v: Any) -> tuple:

@@ -97,3 +97,20 @@ def test_a_splitter_whose_training_rows_hold_one_class_is_refused_naming_cv():
     ok = priorml.compare(spec, X, y2, models=["linear"], cv=KFold(3))
     assert ok.folds["roc_auc"].isna().tolist() == [True, False, False]
     assert np.isfinite(ok.table["log_loss_mean"]).all()
+
+
+def test_levels_are_declared_for_an_order_whose_chains_share_a_category():
+    """Heart's thal: order [[normal, fixed], [normal, reversible]], no categories. The shared helper that
+    declares levels counted the order's members with repeats (4) against the distinct levels (3 + 1 new),
+    so a new level was never declared: compare stopped on a level seen only in a test fold, and the drift
+    monitor's baseline could not score it."""
+    from priorml.audit._engine import _declare_categories
+    from priorml.audit.drift import _with_levels
+
+    spec = priorml.Spec.from_dict({"features": {"x": {}, "thal": {"type": "categorical",
+                                                                   "order": [["normal", "fixed"], ["normal", "reversible"]]}}})
+    X = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "thal": ["normal", "fixed", "reversible", "1"]})
+    declared, notes = _declare_categories(spec, X)
+    assert declared["thal"].categories == ("normal", "fixed", "reversible", "1") and notes
+    later = _with_levels(spec, X.iloc[:3], [X.iloc[3:]])
+    assert later["thal"].categories == ("normal", "fixed", "reversible", "1")
