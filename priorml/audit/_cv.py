@@ -17,7 +17,7 @@ smaller size are a subset of those used at a larger size.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -63,9 +63,12 @@ class Protocol:
     @property
     def test_train_ratio(self) -> float:
         """Mean test size over mean training size (the Nadeau-Bengio correction term)."""
-        n_test = np.mean([len(s.test) for s in self.splits])
-        n_train = np.mean([len(s.train) for s in self.splits])
-        return float(n_test / n_train)
+        return self.ratio_for([len(s.train) for s in self.splits])
+
+    def ratio_for(self, train_sizes: Sequence[int]) -> float:
+        """Mean test size over the mean of ``train_sizes``, the rows each split's fits used (fewer than its
+        training part for a learning-curve subsample)."""
+        return float(np.mean([len(s.test) for s in self.splits]) / np.mean(train_sizes))
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "description": self.description, "n_splits": len(self.splits),
@@ -191,8 +194,8 @@ def resolve_cv(cv: Any, X: Any, y: np.ndarray, y_codes: np.ndarray | None, rando
         per = max(1, len(raw) // n_rep) if isinstance(n_rep, (int, np.integer)) and n_rep >= 1 else len(raw)
         splits = [Split(i, i // per, i % per, tr, te) for i, (tr, te) in enumerate(raw)]
         if clf:  # a classifier cannot be fitted on one class (nor give the other class a probability)
-            one = [(s.index, _class_counts(y_codes[s.train]).tolist()) for s in splits
-                   if _class_counts(y_codes[s.train]).min() == 0]
+            counts = [(s.index, _class_counts(y_codes[s.train])) for s in splits]
+            one = [(i, c.tolist()) for i, c in counts if c.min() == 0]
             if one:
                 i, c = one[0]
                 raise SpecError([Problem("cv", "splits whose training rows contain both classes",

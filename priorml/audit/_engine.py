@@ -408,10 +408,8 @@ def _test_train_ratio(res: Results, si: int) -> float:
     """Mean test rows over mean training rows *actually used* by the fits at size ``si`` (the Nadeau-Bengio
     correction term): the protocol's ratio for :func:`compare`, ``n_test / n_train`` of the subsample for a
     learning-curve size (a 20-row fit tested on 30 rows has ratio 1.5, not the full training part's 0.5)."""
-    splits = res.setup.protocol.splits
-    n_test = np.mean([len(sp.test) for sp in splits])
-    n_train = np.mean([res.train_rows[(sp.index, si)] for sp in splits])
-    return float(n_test / n_train)
+    protocol = res.setup.protocol
+    return protocol.ratio_for([res.train_rows[(sp.index, si)] for sp in protocol.splits])
 
 
 def _paired_diff(setup: Setup, tested: np.ndarray | None, new: np.ndarray, ref: np.ndarray,

@@ -155,7 +155,6 @@ class _Prober:
         self.ref = frame
         self.with_names = hasattr(model, "feature_names_in_")
         self.calls = 0
-        self.draws = slice(None)  # every posterior draw: a certificate may not skip any of them
 
     def __call__(self, frame) -> np.ndarray:
         """Predictions (F, N): F = 1 for a point model, one row per posterior draw for a Bayesian one.
@@ -164,9 +163,9 @@ class _Prober:
         self.calls += len(frame)
         X = frame if self.with_names else frame.to_numpy(dtype=object)
         if hasattr(self.model, "decision_draws"):  # log-odds draws of a Bayesian classifier, not rebuilt from
-            return np.asarray(self.model.decision_draws(X), dtype=float)[self.draws]  # rounded probabilities
+            return np.asarray(self.model.decision_draws(X), dtype=float)  # rounded probabilities
         if hasattr(self.model, "predict_draws"):
-            d = np.asarray(self.model.predict_draws(X), dtype=float)[self.draws]
+            d = np.asarray(self.model.predict_draws(X), dtype=float)  # every draw: none may be skipped
             if hasattr(self.model, "classes_"):
                 d = np.clip(d, 1e-12, 1 - 1e-12)
                 d = np.log(d / (1 - d))

@@ -1186,10 +1186,11 @@ class DriftMonitor:
                 known = {_cat_key(v) for b in self._buffer for v in _levels(b[0], f.name)}
             else:
                 continue
-            new = {_cat_key(v): v for v in _levels(Xb, f.name) if _cat_key(v) not in known}
-            if new:
-                rows = sum(v is not None and _cat_key(v) in new for v in Xb[f.name])
-                (outside if f.categories is not None else unseen).append((f.name, _sorted_levels(new.values()), rows))
+            rows = _unknown_rows(Xb[f.name], known)
+            if rows.any():
+                new = {_cat_key(v): v for v in Xb[f.name][rows]}
+                (outside if f.categories is not None else unseen).append(
+                    (f.name, _sorted_levels(new.values()), int(rows.sum())))
         return outside, unseen
 
     def _outside_mask(self, Xb) -> np.ndarray:
@@ -1199,8 +1200,7 @@ class DriftMonitor:
         mask = np.zeros(len(Xb), dtype=bool)
         for f in self.spec_.features:
             if isinstance(f, CategoricalFeature) and f.categories is not None:
-                known = {_cat_key(c) for c in f.categories}
-                mask |= np.array([v is not None and _cat_key(v) not in known for v in Xb[f.name]], dtype=bool)
+                mask |= _unknown_rows(Xb[f.name], {_cat_key(c) for c in f.categories})
         return mask
 
     def _check_constraints(self, X, y, alpha: float, seed: int, spec: Spec | None = None) -> list[dict[str, Any]]:
@@ -1393,6 +1393,13 @@ def _model_features(model: Any, spec: Spec) -> tuple[str, ...]:
 def _levels(X: Any, name: str) -> list:
     """The distinct categories of a canonical column (Python scalars, ``None`` for missing)."""
     return [v for v in X[name].unique() if v is not None]
+
+
+def _unknown_rows(col: Any, known: set[str]) -> np.ndarray:
+    """Rows of a canonical categorical column holding a level (not missing) whose text is not in ``known``."""
+    from ..spec.features import _cat_key
+
+    return np.array([v is not None and _cat_key(v) not in known for v in col], dtype=bool)
 
 
 def _sorted_levels(levels: Any) -> list:
