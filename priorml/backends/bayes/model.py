@@ -441,10 +441,8 @@ def _bounded_intercept(spec: Spec, schema, mean: float, sd: float) -> tuple[floa
     with output bounds, on the linear predictor in target units: the inverse of the bounds' link
     (:func:`_bounded_mean`) at ``mean``, and ``sd`` divided by the link's slope there (first order).
     :func:`verify_spec` has checked that ``mean`` lies strictly inside the bounds."""
-    out = spec.output
     m = (mean - schema.y_mean) / schema.y_scale  # model units, as the link works in them
-    lo = None if out.min is None else (out.min - schema.y_mean) / schema.y_scale
-    hi = None if out.max is None else (out.max - schema.y_mean) / schema.y_scale
+    lo, hi = _model_bounds(spec, schema)
     if lo is not None and hi is not None:
         p = (m - lo) / (hi - lo)
         c, s = (lo + hi) / 2, (hi - lo) / 4
@@ -655,12 +653,16 @@ def _trust_surface(pm, pt, spec, t, term: Term, k: int, records):
     return H.reshape((ga * gb,))
 
 
-def _bounded_mean(pt, spec, schema, eta, link):
+def _model_bounds(spec, schema) -> tuple[float | None, float | None]:
+    """The output bounds in model units (the standardised target), ``None`` where there is none."""
     out = spec.output
-    if out is None:
+    return tuple(None if b is None else (b - schema.y_mean) / schema.y_scale for b in (out.min, out.max))
+
+
+def _bounded_mean(pt, spec, schema, eta, link):
+    if spec.output is None:
         return eta, link
-    lo = None if out.min is None else (out.min - schema.y_mean) / schema.y_scale
-    hi = None if out.max is None else (out.max - schema.y_mean) / schema.y_scale
+    lo, hi = _model_bounds(spec, schema)
     link.update({"lo": lo, "hi": hi})
     if lo is not None and hi is not None:
         c, s = (lo + hi) / 2, (hi - lo) / 4
