@@ -76,7 +76,7 @@ def check_fit_input(est, X: Any, y: Any, task: str) -> tuple[Spec, np.ndarray]:
         warnings.warn("A column-vector y was passed when a 1d array was expected. Please change the shape of y "
                       "to (n_samples,), for example using ravel().", DataConversionWarning, stacklevel=3)
     _check_n_features(est, X, reset=True)
-    _check_feature_names(est, X, reset=True)
+    _feature_names(est, X, reset=True)
     if _is_frame(X):
         # DataFrame columns are matched by name (any order, extra columns ignored): record the columns read,
         # also where scikit-learn records no names (column labels that are not all strings, e.g. 0, 1, ...).
@@ -127,7 +127,7 @@ def check_predict_input(est, X: Any) -> None:
         # there), also for a model fitted on an array with a spec: scikit-learn's warning that the model was
         # fitted without feature names is kept, its column count is not what is read.
         if not hasattr(est, "feature_names_in_"):
-            _check_feature_names(est, X, reset=False)
+            _feature_names(est, X, reset=False)
         return
     try:
         _check_n_features(est, X, reset=False)
@@ -137,7 +137,20 @@ def check_predict_input(est, X: Any) -> None:
                                  "Pass the columns the model was fitted on"
                                  + (", in spec order." if est.schema_.extra.get("columns") != "position"
                                     else ", in the order used at fit."))]) from None
-    _check_feature_names(est, X, reset=False)
+    _feature_names(est, X, reset=False)
+
+
+def _feature_names(est, X: Any, *, reset: bool) -> None:
+    """scikit-learn's feature-name bookkeeping; its TypeError for column labels of mixed types
+    (e.g. 'a' and 1) becomes a DataError naming X."""
+    try:
+        _check_feature_names(est, X, reset=reset)
+    except TypeError:
+        kinds = sorted({type(c).__name__ for c in X.columns})
+        raise DataError([Problem("X", "column labels that are all strings (or all non-strings)",
+                                 f"labels of the types {', '.join(kinds)}: {list(X.columns)!r}",
+                                 "Convert them to text first, e.g. X.columns = X.columns.astype(str), and name "
+                                 "the features of the spec by that text.")]) from None
 
 
 def _is_frame(X: Any) -> bool:

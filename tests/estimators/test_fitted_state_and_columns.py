@@ -94,3 +94,16 @@ def test_a_wrong_column_count_at_predict_is_a_data_error_naming_x(frame, fitted_
     with pytest.raises(DataError, match="X has 2 features, but LatticeRegressor is expecting 3") as info:
         est.predict(narrow)
     assert [p.where for p in info.value.problems] == ["X"]
+
+
+@pytest.mark.parametrize("make", [lambda: LatticeRegressor(**FAST), lambda: BayesianRegressor(method="map",
+                                                                                                progressbar=False)],
+                         ids=["LatticeRegressor", "BayesianRegressor"])
+def test_column_labels_of_mixed_types_are_a_data_error_naming_x(make, monotone_data):
+    X, y = monotone_data
+    mixed = X.copy()
+    mixed.columns = ["a", 1, 2.5]
+    with pytest.raises(DataError, match="astype\\(str\\)") as info:  # was: scikit-learn's TypeError
+        make().fit(mixed, y)
+    assert [p.where for p in info.value.problems] == ["X"]
+    assert list(mixed.columns) == ["a", 1, 2.5]  # the user's frame is unchanged
