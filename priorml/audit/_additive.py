@@ -75,6 +75,11 @@ def _above(x: np.ndarray, splits: np.ndarray) -> np.ndarray:
     return (np.asarray(x, dtype=float)[:, None] > splits[None, :]).astype(float)
 
 
+def bin_of(x: np.ndarray, splits: np.ndarray) -> np.ndarray:
+    """The bin of each value of ``x`` for a staircase split at ``splits`` (``x > splits[k]``: bin ``k + 1`` or above)."""
+    return np.searchsorted(splits, np.asarray(x, dtype=float), side="left")
+
+
 def steps(x: np.ndarray, knots: np.ndarray) -> np.ndarray:
     """(n, K-1) step columns ``s_k(x) = 1[x > (t_k + t_(k+1)) / 2]``: ``steps(x) @ d`` is the staircase that is
     constant on the bin of each keypoint (bins split halfway between neighbouring keypoints), 0 on the bin of
@@ -139,7 +144,7 @@ class Block:
             return _above(x, self.splits[side])
         if kind == "centre":
             bins, centres, grid = self.levels[side]
-            return ramps(centres[np.searchsorted(bins, np.asarray(x, dtype=float), side="left")], grid)
+            return ramps(centres[bin_of(x, bins)], grid)
         return ramps(x, self.grids[side])
 
     @property
@@ -154,7 +159,7 @@ class Block:
         if self.basis == "both":
             return np.hstack([ramps(x, self.knots), steps(x, self.knots)])
         s = _above(x, self.bins)
-        k = np.searchsorted(self.bins, x, side="left")  # bin of each value (x > split k: bin k + 1)
+        k = bin_of(x, self.bins)
         unit = (self.knots[-1] - self.knots[0]) / max(len(self.knots) - 1, 1)
         slopes = np.zeros((len(x), len(self.knots)))
         slopes[np.arange(len(x)), k] = (x - self.centres[k]) / unit
@@ -227,7 +232,7 @@ class Design:
                 blk = Block(f.name, "numeric", cols, j, knots, len(kp), n_unique=int(len(np.unique(col))))
                 if f.name in stepped and len(knots) >= 2:
                     blk.basis, blk.bins = "step", bin_splits(knots)
-                    which = np.searchsorted(blk.bins, col, side="left")
+                    which = bin_of(col, blk.bins)
                     blk.centres = np.array([col[which == b].mean() if np.any(which == b) else knots[b]
                                             for b in range(len(knots))])
                     blk.extra = np.arange(p + len(cols), p + len(cols) + len(knots))
@@ -263,7 +268,8 @@ class Design:
         self.n_coef = p
         self.ridge_mask = np.ones(p)
         self.ridge_mask[0] = 0.0
-        self._means = self.matrix(Xenc, missing).mean(axis=0)
+        self.train = self.matrix(Xenc, missing)  # the design matrix of the training rows
+        self._means = self.train.mean(axis=0)
         self._trust_means = {
             blk.name: (blk.axis(Xenc[:, blk.pair[0]], 0).mean(axis=0),
                        blk.axis(Xenc[:, blk.pair[1]], 1).mean(axis=0)) for blk in self.trusts}

@@ -404,7 +404,7 @@ def _check(spec: Spec, X: Any, y: Any, alpha: float, n_bootstrap: int, cv: Any, 
     from ..spec.schema import Schema, check_target
 
     schema = Schema.fit(spec, X)
-    Xenc = schema.transform(spec, X)
+    Xenc, missing = schema.transform(spec, X, return_missing=True)
     n = Xenc.shape[0]
     yv = check_target(y, spec.task, n)
     classes = None
@@ -414,9 +414,8 @@ def _check(spec: Spec, X: Any, y: Any, alpha: float, n_bootstrap: int, cv: Any, 
         classes, yv = encode_classes(yv)
     splitter = _splitter(cv, spec.task, yv, random_state)
 
-    missing = _missing_masks(spec, schema, X)
     design = add.Design(spec, schema, Xenc, missing)
-    B = design.matrix(Xenc, missing)
+    B = design.train
     full = add.fit_additive(B, yv, spec.task, design.ridge_mask)
     checks = _build_checks(spec, design)
     too_few = spec.task == "regression" and not (full.df_resid >= 3 and np.isfinite(full.scale) and full.scale > 0)
@@ -878,14 +877,6 @@ def _check_args(alpha, n_bootstrap, cv, random_state, n_jobs, progress) -> None:
                                 "For example cv=5."))
     if problems:
         raise SpecError(problems, title="Invalid arguments")
-
-
-def _missing_masks(spec: Spec, schema: Any, X: Any) -> dict[str, np.ndarray]:
-    """The rows where each numeric feature is missing in ``X`` (imputed by the schema: the spec's ``missing``)."""
-    from ..spec.schema import _is_missing, as_columns
-
-    cols, _ = as_columns(spec, X, by_position=schema.extra.get("columns") == "position")
-    return {f.name: _is_missing(np.asarray(cols[f.name])) for f in spec.features if isinstance(f, NumericFeature)}
 
 
 def _resolve_spec(spec: Any) -> Spec:

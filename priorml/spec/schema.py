@@ -135,21 +135,25 @@ class Schema:
             schema.y_scale = sd if sd > 1e-12 else 1.0
         return schema
 
-    def transform(self, spec: Spec, X: Any) -> np.ndarray:
+    def transform(self, spec: Spec, X: Any, *, return_missing: bool = False):
         """Encode ``X`` as float64 (n, d): numeric values imputed and clipped,
-        categories as bucket codes 0..n_buckets-1."""
+        categories as bucket codes 0..n_buckets-1.
+
+        With ``return_missing``, also the rows where each numeric feature was missing (and imputed), as a
+        dict of boolean arrays by feature name: ``(encoded, missing)``."""
         cols, index = as_columns(spec, X, by_position=self.extra.get("columns") == "position")
         problems: list[Problem] = []
         out = np.empty((len(index), len(self.features)), dtype=float)
+        missing: dict[str, np.ndarray] = {}
         for j, (f, fs) in enumerate(zip(spec.features, self.features)):
             col = cols[f.name]
             if fs.kind == "categorical":
                 out[:, j] = _encode_categorical(f, fs, col, index, problems)
             else:
-                out[:, j] = _encode_numeric(f, fs, col, index, problems)
+                out[:, j] = _encode_numeric(f, fs, col, index, problems, missing)
         if problems:
             raise DataError(problems)
-        return out
+        return (out, missing) if return_missing else out
 
     def scale_y(self, y: np.ndarray) -> np.ndarray:
         return (np.asarray(y, dtype=float) - self.y_mean) / self.y_scale
@@ -327,7 +331,9 @@ def _fit_numeric(f: NumericFeature, col: np.ndarray, index: Sequence[Any], probl
     return fs
 
 
-def _encode_numeric(f: NumericFeature, fs: FeatureSchema, col: np.ndarray, index: Sequence[Any], problems: list[Problem]) -> np.ndarray:
+def _encode_numeric(f: NumericFeature, fs: FeatureSchema, col: np.ndarray, index: Sequence[Any], problems: list[Problem],
+                    missing: dict[str, np.ndarray]) -> np.ndarray:
+    """The feature's values imputed and clipped; records its missing rows in ``missing``."""
     vals = _to_float(f, col, index, problems)
     if vals is None:
         return np.zeros(len(index))
@@ -336,7 +342,7 @@ def _encode_numeric(f: NumericFeature, fs: FeatureSchema, col: np.ndarray, index
         problems.append(Problem(f"X[{f.name!r}]", "finite values", f"inf at row {index[int(np.argmax(inf))]!r}",
                                 "Replace infinities by a value or by NaN (see the feature's 'missing' key).", f.name))
         return vals
-    miss = np.isnan(vals)
+    miss = missing[f.name] = np.isnan(vals)
     if miss.any():
         if fs.fill is None:
             problems.append(Problem(f"X[{f.name!r}]", "no missing values (missing: error)",
