@@ -18,7 +18,7 @@ from ..errors import Problem, SpecError, did_you_mean
 from . import _canon
 from ._check import Checker
 from .constraints import Dominance, Interaction, Output, Trust, interaction_from_dict
-from .features import CategoricalFeature, Feature, NumericFeature, feature_from_dict
+from .features import CategoricalFeature, Feature, NumericFeature, _find_cycle, feature_from_dict
 from .priors import RESERVED_PRIOR_KEYS, Priors
 
 __all__ = ["Spec"]
@@ -446,6 +446,12 @@ def _cross_check(spec: Any, declared: set[str]) -> list[Problem]:
             chk.add("interactions", "each pair constrained once per kind", f"{type(inter).__name__.lower()} {inter.features}",
                     "Remove the duplicate.", raw=True)
         seen.add(key)
+    # A dominance cycle (a over b, b over c, c over a) would force the effects to be equal; a cycle of two is
+    # reported as a duplicate pair above.
+    cycle = _find_cycle([(d.feature, d.over) for d in spec.interactions if isinstance(d, Dominance)])
+    if cycle and len(cycle) > 3:
+        chk.add("interactions", "dominances without cycles", " over ".join(map(str, cycle)),
+                "A cycle would force these features' effects to be equal; remove one of the dominances.", raw=True)
 
     for p in spec.priors.effects:
         if p.feature not in declared:

@@ -168,6 +168,11 @@ SPEC_CASES = [
      {"features": {"a": {"monotonic": 1}, "b": {"monotonic": 1}}, "interactions": [
          {"dominance": "monotonic", "feature": "a", "over": "b"}, {"dominance": "range", "feature": "b", "over": "a"}]},
      _one("spec.interactions", "got dominance ('b', 'a')", "Remove the duplicate")),
+    ("a cycle of dominances",
+     {"features": {"a": {"monotonic": 1}, "b": {"monotonic": 1}, "c": {"monotonic": 1}}, "interactions": [
+         {"dominance": "monotonic", "feature": "a", "over": "b"}, {"dominance": "range", "feature": "b", "over": "c"},
+         {"dominance": "monotonic", "feature": "c", "over": "a"}]},
+     _one("spec.interactions", "got a over b over c over a", "remove one of the dominances")),
     ("output min >= max",
      {"features": {"a": {}}, "output": {"min": 60, "max": 0}},
      _one("output.min", "got 60.0", "min < max (max is 0.0)")),
