@@ -256,11 +256,29 @@ class Spec:
     def from_json(cls, source: str | Path) -> "Spec":
         text = _read_source(source, "JSON")
         try:
-            raw = json.loads(text)
+            raw = json.loads(text, object_pairs_hook=_unique_keys)
         except json.JSONDecodeError as exc:
             raise SpecError([Problem(_source_name(source, "JSON"), "valid JSON", str(exc), "Fix the JSON syntax.")]) from None
+        except _DuplicateKey as exc:
+            raise SpecError([Problem(_source_name(source, "JSON"), "each key once per object",
+                                     f"the key {exc.args[0]!r} given twice",
+                                     "JSON would keep only the last one; merge the two entries.")]) from None
         _check_document(raw, source, "JSON")
         return cls.from_dict(raw)
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refusing a key given twice (``json`` would silently keep the last)."""
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise _DuplicateKey(k)
+        out[k] = v
+    return out
 
 
 def _is_text(source: str | Path) -> bool:

@@ -413,6 +413,16 @@ def test_yaml_key_given_twice_is_refused():
         Spec.from_yaml("features:\n  a: {monotonic: increasing, monotonic: decreasing}\n")
 
 
+def test_json_key_given_twice_is_refused(tmp_path):
+    path = tmp_path / "spec.json"
+    path.write_text('{"features": {"a": {"monotonic": "increasing"}, "b": {}, "a": {}}}')
+    with pytest.raises(SpecError, match=r"the key 'a' given twice") as info:  # was: the first 'a' silently dropped
+        Spec.from_json(path)
+    assert [p.where for p in info.value.problems] == [str(path)]
+    with pytest.raises(SpecError, match=r"the key 'monotonic' given twice"):
+        Spec.from_json('{"features": {"a": {"monotonic": 1, "monotonic": -1}}}')
+
+
 @pytest.mark.parametrize("text, where", [
     ("features:\n  smoker: {type: categorical, categories: [no, yes]}\n", "features.smoker.categories"),
     ("features:\n  a: {monotonic: yes}\n", "features.a.monotonic"),
