@@ -74,8 +74,13 @@ class Spec:
     def __post_init__(self) -> None:
         for key in ("task", "target", "name", "description"):  # NumPy strings as Python ones
             object.__setattr__(self, key, _canon.plain(getattr(self, key)))
-        object.__setattr__(self, "features", tuple(self.features))
-        object.__setattr__(self, "interactions", tuple(self.interactions))
+        for key, one in (("features", (NumericFeature, CategoricalFeature, Mapping, str)),
+                         ("interactions", (Trust, Dominance, Mapping, str))):
+            value = getattr(self, key)
+            if isinstance(value, one) or not isinstance(value, Iterable):
+                raise SpecError([Problem(f"spec.{key}", f"a list of {key}", f"{type(value).__name__} {value!r}",
+                                         f"Put it in a list: {key}=[...]; or use Spec.from_dict for the mapping form.")])
+            object.__setattr__(self, key, tuple(value))
         _check_parts(self)
         if isinstance(self.output, Mapping):
             object.__setattr__(self, "output", Output(self.output.get("min"), self.output.get("max")))

@@ -824,3 +824,15 @@ def test_an_empty_spec_file_says_what_to_write(tmp_path):
     with pytest.raises(SpecError) as info:
         Spec.from_yaml(path)
     _check_message(info.value, str(path), "got an empty document", ("Write the spec in it", "features:"), 1)
+
+
+@pytest.mark.parametrize("kwargs, key", [
+    ({"features": NumericFeature("a")}, "features"),  # was: TypeError 'NumericFeature' object is not iterable
+    ({"features": 3}, "features"),  # was: TypeError
+    ({"features": [NumericFeature("a", monotonic=1), NumericFeature("b")],
+      "interactions": Trust("a", "b", "edgeworth", "positive")}, "interactions"),  # was: TypeError
+])
+def test_a_single_feature_or_interaction_where_a_list_goes_is_a_spec_error(kwargs, key):
+    with pytest.raises(SpecError, match=f"Put it in a list: {key}=") as info:
+        Spec(**kwargs)
+    assert [p.where for p in info.value.problems] == [f"spec.{key}"]
