@@ -74,7 +74,9 @@ statement is repeated in :attr:`DriftMonitor.guarantee` and in
 saved as one JSON file (``format: priorml-drift-state``, ``format_version`` 1,
 with a SHA-256 checksum of its contents) written to a temporary file and
 renamed over the target with :func:`os.replace`, so a crash never leaves half a
-file. A missing, truncated, foreign, tampered-with or newer-format file raises
+file (categorical levels that are dates are stored with their type, so a resumed monitor holds the same
+rows; other levels JSON cannot hold are refused with a :class:`~priorml.errors.DataError`). A missing,
+truncated, foreign, tampered-with or newer-format file raises
 :class:`~priorml.errors.ModelFormatError` naming the file and the problem; the
 monitor never silently starts over.
 
@@ -801,7 +803,7 @@ class DriftMonitor:
                       "classes": None if self.classes_ is None else [_py(c) for c in self.classes_],
                       "fingerprint": self._fingerprint()},
             "n_batches": self.n_batches,
-            "buffer": [{"X": {c: [_py(v) for v in Xb[c].tolist()] for c in Xb.columns}, "y": [_py(v) for v in yb.tolist()]}
+            "buffer": [{"X": {c: _column_to_json(self.spec_[c], Xb[c]) for c in Xb.columns}, "y": [_py(v) for v in yb.tolist()]}
                        for Xb, yb in self._buffer],
             "history": [s.to_dict() for s in self.statuses],
         }
@@ -857,14 +859,17 @@ class DriftMonitor:
             not a drift state, has a newer format version, fails its checksum,
             has a missing or malformed field, or was written for a model of
             another class or with other features or classes.
+        SpecError
+            When ``model`` is not a fitted estimator (the file is not blamed).
         """
         p = Path(path)
         if not p.is_file():
             raise ModelFormatError(f"Drift state file {p} does not exist (or is not a file).")
-        try:
-            doc = json.loads(p.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ModelFormatError(f"Drift state file {p} is corrupted (not readable JSON, e.g. truncated): {exc}") from None
+        try:  # save() never writes NaN or Infinity (nor numbers beyond the float range, which read as inf)
+            doc = json.loads(p.read_text(encoding="utf-8"), parse_constant=_refuse_constant, parse_float=_finite_float)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError, RecursionError) as exc:
+            raise ModelFormatError(f"Drift state file {p} is corrupted (not readable JSON, e.g. truncated): "
+                                   f"{'nested too deeply' if isinstance(exc, RecursionError) else exc}") from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             found = doc.get("format") if isinstance(doc, dict) else type(doc).__name__
             raise ModelFormatError(f"{p} is not a priorml drift state: expected format {FORMAT!r}, found {found!r}.")
@@ -892,8 +897,6 @@ class DriftMonitor:
 
     @classmethod
     def _from_payload(cls, payload: dict, model: Any, baseline: Any, p: Path) -> "DriftMonitor":
-        import pandas as pd
-
         cfg = payload["config"]
         saved_base = cfg["baseline"]
         if "custom" in saved_base:
@@ -922,6 +925,8 @@ class DriftMonitor:
         try:
             _check_params(mon)
         except SpecError as exc:
+            if all(pr.where == "model" for pr in exc.problems):  # the model passed to load, not the file
+                raise
             raise ModelFormatError(f"Drift state file {p} holds invalid settings: {exc}") from None
         saved = payload["model"]
         mon.task_, mon.classes_ = _model_task(model)
@@ -947,7 +952,7 @@ class DriftMonitor:
             if sorted(X) != sorted(names):
                 raise ModelFormatError(f"Drift state file {p} is corrupted: a stored batch has columns {sorted(X)}, "
                                        f"expected {sorted(names)}.")
-            Xb = pd.DataFrame({c: _column_from_json(mon.spec_[c], X[c]) for c in names})
+            Xb = _canonical_frame({c: _column_from_json(mon.spec_[c], X[c]) for c in names})
             yb = np.asarray(item["y"], dtype=float)
             if len(yb) != len(Xb):
                 raise ModelFormatError(f"Drift state file {p} is corrupted: a stored batch has {len(Xb)} rows and {len(yb)} targets.")
@@ -970,8 +975,6 @@ class DriftMonitor:
     def _prepare(self, X: Any, y: Any) -> tuple[Any, np.ndarray]:
         """Canonical copy of a batch: numeric features float64 (NaN missing), categoricals
         Python scalars (None missing); y as float (regression) or 0/1 codes of ``classes_``."""
-        import pandas as pd
-
         from ..spec.schema import _plain, _is_missing, _to_float, as_columns, check_target
 
         if hasattr(X, "toarray") or type(X).__module__.startswith("scipy.sparse"):
@@ -980,7 +983,10 @@ class DriftMonitor:
         if not hasattr(X, "columns") and np.asarray(X, dtype=object).ndim != 2:
             raise DataError([Problem("X_batch", "a 2-D array (n_samples, n_features) or a DataFrame",
                                      f"an array of shape {np.asarray(X, dtype=object).shape}", "Pass a DataFrame with the spec's columns.")])
-        cols, index = as_columns(self.spec_, X)
+        try:
+            cols, index = as_columns(self.spec_, X)
+        except DataError as exc:  # named as update() names its arguments
+            raise _batch_error(exc.problems) from None
         n = len(index)
         if n == 0:
             raise DataError([Problem("X_batch", "at least 1 row", "0 rows", "Skip empty batches.")])
@@ -1005,9 +1011,12 @@ class DriftMonitor:
                                         "Drop or fill those rows before monitoring, or set the feature's 'missing' "
                                         "key in the spec (and refit the model with it).", f.name, "missing"))
         if problems:
-            raise DataError(problems)
-        Xb = pd.DataFrame(out)
-        yv = check_target(y, self.task_, n)
+            raise _batch_error(problems)
+        Xb = _canonical_frame(out)
+        try:
+            yv = check_target(y, self.task_, n)
+        except DataError as exc:
+            raise _batch_error(exc.problems) from None
         if self.task_ == "classification":
             codes = np.full(n, -1.0)
             for j, c in enumerate(self.classes_):
@@ -1114,7 +1123,13 @@ class DriftMonitor:
                 except SpecError as exc:  # data the baseline cannot read: the rest of the batch is still checked
                     warns.append(f"loss test skipped: the baseline cannot be refit and scored on this data: "
                                  f"{_full_text(exc)}")
-                else:
+                    loss_base = None
+                if loss_base is not None and not np.isfinite(loss_base).all():  # a NaN p-value could never alert
+                    bad = ~np.isfinite(loss_base)
+                    warns.append(f"loss test skipped: the baseline (refit on the previous {len(self._buffer)} "
+                                 f"batch(es)) made {int(bad.sum())} non-finite prediction(s) for the {len(ys)} rows "
+                                 f"scored (the first for row {int(np.argmax(bad))}); check the baseline estimator")
+                elif loss_base is not None:
                     base_loss = float(np.mean(loss_base))
                     d = loss_model - (1.0 + self.margin) * loss_base
                     stat, pval = _paired_t(d)
@@ -1479,9 +1494,89 @@ def _threads(n_rows: int):
     return threadpool_limits(limits=1) if n_rows < 20_000 else nullcontext()
 
 
+def _batch_error(problems: list[Problem]) -> DataError:
+    """The problems of a batch with the data named as :meth:`DriftMonitor.update` names its arguments:
+    ``X_batch`` (``X_batch['col']`` for a column) and ``y_batch``, not the ``X``/``y`` of ``fit``."""
+    import dataclasses
+
+    def rename(p: Problem) -> Problem:
+        where = p.where
+        if where == "X" or where.startswith("X["):
+            where = "X_batch" + where[1:]
+        elif where == "y":
+            where = "y_batch"
+        text = {"expected": p.expected, "fix": p.fix}
+        for key, value in text.items():
+            text[key] = (value.replace("(one per row of X)", "(one per row of X_batch)")
+                         .replace("X and y must", "X_batch and y_batch must").replace("before fitting", "before monitoring"))
+        return dataclasses.replace(p, where=where, **text)
+
+    return DataError([rename(p) for p in problems])
+
+
+def _canonical_frame(columns: dict[str, np.ndarray]):
+    """A canonical batch as a DataFrame: categorical columns stay ``object`` with ``None`` for missing (pandas 3
+    would infer a string dtype and turn ``None`` into NaN, which the category checks would take for a level)."""
+    import pandas as pd
+
+    return pd.DataFrame({c: pd.Series(v, dtype=object) if v.dtype == object else v for c, v in columns.items()})
+
+
+def _date_tag(v: Any) -> str | None:
+    """How a categorical date level is tagged in the state file (the most specific class first), else None."""
+    import datetime
+
+    import pandas as pd
+
+    if isinstance(v, pd.Timestamp):
+        return "timestamp"
+    if isinstance(v, datetime.datetime):
+        return "datetime"
+    if isinstance(v, datetime.date):
+        return "date"
+    return None
+
+
+def _column_to_json(f: Any, col: Any) -> list:
+    """A column of a canonical batch as JSON values. Categorical dates (``datetime.date``, ``datetime``,
+    ``pd.Timestamp``) are tagged with their type and ISO text, so that a resumed monitor holds the same levels;
+    other levels that JSON cannot hold are refused, naming the feature."""
+    values = [_py(v) for v in col.tolist()]
+    if not isinstance(f, CategoricalFeature):
+        return values
+    out = []
+    for v in values:
+        if v is None or isinstance(v, (str, bool, int)) or (isinstance(v, float) and math.isfinite(v)):
+            out.append(v)
+        elif (tag := _date_tag(v)) is not None:
+            out.append({tag: v.isoformat()})
+        else:
+            raise DataError([Problem(f"X_batch[{f.name!r}]", "categorical levels that a drift state can store (text, "
+                                     "numbers, booleans or dates)", f"{v!r} of type {type(v).__name__}",
+                                     f"Convert the column to text, e.g. X[{f.name!r}].astype(str), in every batch "
+                                     "(and for the model).", f.name)],
+                            title="The drift state cannot store this batch")
+    return out
+
+
+def _level_from_json(v: Any) -> Any:
+    if not isinstance(v, dict):
+        return v
+    import datetime
+
+    import pandas as pd
+
+    (tag, text), = v.items()
+    parse = {"timestamp": pd.Timestamp, "datetime": datetime.datetime.fromisoformat,
+             "date": datetime.date.fromisoformat}[tag]
+    return parse(text)
+
+
 def _column_from_json(f: Any, values: list) -> np.ndarray:
     if isinstance(f, CategoricalFeature):
-        return np.array(values, dtype=object)
+        out = np.empty(len(values), dtype=object)  # np.array would read the dates' tags as nested objects
+        out[:] = [_level_from_json(v) for v in values]
+        return out
     return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
 
 
@@ -1538,6 +1633,17 @@ def _fsync_dir(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a value a drift state holds")
+
+
+def _finite_float(text: str) -> float:
+    v = float(text)
+    if not math.isfinite(v):
+        raise ValueError(f"the number {text[:30]} is out of the float range")
+    return v
 
 
 def _checksum(payload: Any) -> str:

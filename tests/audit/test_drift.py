@@ -302,15 +302,15 @@ def test_bad_batches_are_refused_and_leave_the_state_unchanged(regressor):
     monitor = DriftMonitor(SPEC, regressor, check_constraints=False)
     X, y = _regression(np.random.default_rng(9), 40)
     monitor.update(X, y)
-    with pytest.raises(DataError, match=r"X\['c'\].*no such column"):
+    with pytest.raises(DataError, match=r"X_batch\['c'\].*no such column"):
         monitor.update(X.drop(columns="c"), y)
-    with pytest.raises(DataError, match=r"y: expected 40 values.*got 39"):
+    with pytest.raises(DataError, match=r"y_batch: expected 40 values.*got 39"):
         monitor.update(X, y[:-1])
     bad = X.assign(a=X["a"].astype(object))
     bad.loc[3, "a"] = "high"
-    with pytest.raises(DataError, match=r"X\['a'\].*'high'"):
+    with pytest.raises(DataError, match=r"X_batch\['a'\].*'high'"):
         monitor.update(bad, y)
-    with pytest.raises(DataError, match="X"):
+    with pytest.raises(DataError, match="X_batch: expected 3 columns"):
         monitor.update(X.to_numpy()[:, :2], y)
     assert monitor.n_batches == 1
     # arrays in spec order are accepted; extra DataFrame columns are ignored; the input is not modified
@@ -439,7 +439,7 @@ def test_missing_error_in_the_spec_applies_to_batches():
     Xb, yb = _regression(np.random.default_rng(17), 30)
     bad = Xb.copy()
     bad.loc[[4, 7], "b"] = np.nan
-    with pytest.raises(DataError, match=r"X\['b'\].*missing: error.*2 missing, first at row 4"):
+    with pytest.raises(DataError, match=r"X_batch\['b'\].*missing: error.*2 missing, first at row 4"):
         monitor.update(bad, yb)
     assert monitor.n_batches == 0
     lenient = DriftMonitor({"features": {**SPEC["features"], "b": {"missing": "median", "monotonic": "decreasing"}}},
