@@ -34,6 +34,7 @@ import logging
 import math
 import os
 import sys
+import tempfile
 import threading
 import time
 import warnings
@@ -185,6 +186,7 @@ def read_data(path: str | os.PathLike, spec: Any = None) -> Any:
         except UnicodeDecodeError as exc:
             raise CLIError(f"cannot read {str(p)!r}: it is not UTF-8 text ({exc.reason} at byte {exc.start}). "
                            "Save it as UTF-8 CSV, or as Parquet.") from None
+        _check_header(p)
         df.index = pd.RangeIndex(2, len(df) + 2, name="line")
         df = _declared_categories_as_text(p, df, spec)
         df = df[~df.isna().all(axis=1)] if len(df.columns) else df
@@ -192,6 +194,32 @@ def read_data(path: str | os.PathLike, spec: Any = None) -> Any:
         raise CLIError(f"data file {str(p)!r} has no data rows.")
     df.columns = [str(c) for c in df.columns]
     return df
+
+
+def _check_header(path: Path) -> None:
+    """Refuse a CSV header that names a column twice: pandas would rename the second one ``name.1`` silently,
+    and the model would read whichever copy keeps the name."""
+    import csv
+    from collections import Counter
+
+    with open(path, newline="", encoding="utf-8") as fh:
+        header = next(csv.reader(fh), [])
+    twice = [name for name, k in Counter(header).items() if k > 1 and name.strip()]
+    if twice:
+        raise CLIError(f"data file {str(path)!r}: the header names column(s) {', '.join(map(repr, twice))} more than "
+                       "once (line 1); expected unique column names, otherwise it is unclear which column is meant. "
+                       "Rename or drop the duplicate columns.")
+
+
+def _input_as_text(path: str, df: Any) -> Any:
+    """The rows of ``df`` (read from the CSV file ``path`` by :func:`read_data`) as the text of the file's cells,
+    so that a file written from them keeps what pandas would re-read differently (``007``, ``NA``, dates)."""
+    import pandas as pd
+
+    raw = pd.read_csv(path, skip_blank_lines=False, dtype=str, keep_default_na=False)
+    raw.index = pd.RangeIndex(2, len(raw) + 2, name="line")
+    raw.columns = [str(c) for c in raw.columns]
+    return raw.loc[df.index]
 
 
 def _declared_categories_as_text(path: Path, df: Any, spec: Any) -> Any:
@@ -325,6 +353,42 @@ def _about(path: str) -> Iterator[None]:
         raise CLIError(f"bad data in {path!r} ({_rows_word(path)}):\n{exc}") from None
 
 
+# ---------------------------------------------------------------------- output files
+def _write_file(path: str | os.PathLike, what: str, write: Callable[[Path], None]) -> None:
+    """Write a result file through ``write(tmp_path)``: to a temporary file next to it, renamed into place once
+    complete, so an error or a full disk never leaves a half-written file (nor destroys the one there before).
+
+    A path that exists and is not a regular file (``/dev/stdout``, a named pipe) is written in place."""
+    p = Path(path)
+    if p.is_dir():
+        raise CLIError(f"{what} {str(p)!r} is a directory; expected a file path. Add a file name, e.g. "
+                       f"{str(p / ('out' + (p.suffix or '')))!r}.")
+    try:
+        if p.exists() and not p.is_file():
+            write(p)
+            return
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if p.exists():
+            mode = p.stat().st_mode & 0o7777
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+        os.close(fd)
+        try:
+            write(Path(tmp))
+            os.chmod(tmp, mode)
+            os.replace(tmp, p)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError as exc:
+        raise CLIError(f"cannot write the {what} {str(p)!r}: {exc.strerror or _first_line(exc)}. Check the path, "
+                       "its permissions and the free disk space.") from None
+
+
 # ---------------------------------------------------------------------- estimators
 def _lattice_params(args: argparse.Namespace) -> dict[str, Any]:
     out: dict[str, Any] = {}
@@ -388,7 +452,7 @@ def cmd_fit(args: argparse.Namespace, con: _Console) -> int:
     return EXIT_OK
 
 
-def _prediction_columns(model: Any, X: Any, interval: float | None) -> dict[str, Any]:
+def _prediction_columns(model: Any, X: Any, interval: float | None, random_state: int = 0) -> dict[str, Any]:
     import numpy as np
 
     out: dict[str, Any] = {}
@@ -397,7 +461,7 @@ def _prediction_columns(model: Any, X: Any, interval: float | None) -> dict[str,
     if hasattr(model, "classes_"):
         out[f"probability_{model.classes_[1]}"] = model.predict_proba(X)[:, 1]
     elif interval is not None and hasattr(model, "predict_interval"):
-        lo, hi = np.asarray(model.predict_interval(X, prob=interval)).T
+        lo, hi = np.asarray(model.predict_interval(X, prob=interval, random_state=random_state)).T
         out["lower"], out["upper"] = lo, hi
     return out
 
@@ -409,20 +473,24 @@ def cmd_predict(args: argparse.Namespace, con: _Console) -> int:
                        "gives no predictive intervals; expected a Bayesian regression model (BayesianRegressor). "
                        "Fit one with 'priorml fit SPEC DATA -o MODEL_DIR --backend bayes', or drop --interval.")
     with _about(args.data), con.stage(f"Predicting {len(df)} rows of {args.data}"):
-        cols = _prediction_columns(model, df, args.interval)
-    out = df.copy()
+        cols = _prediction_columns(model, df, args.interval, args.random_state)
+    to_parquet = Path(args.output).suffix.lower() in PARQUET_SUFFIXES
+    # CSV to CSV: the input columns as written in the file (pandas' reading would turn '007' into 7, 'NA' into '')
+    out = df.copy() if to_parquet or Path(args.data).suffix.lower() in PARQUET_SUFFIXES \
+        else _input_as_text(args.data, df)
+    written = []
     for name, values in cols.items():
         key = name
         while key in out.columns:
             key = "predicted_" + key
         out[key] = values
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    if Path(args.output).suffix.lower() in PARQUET_SUFFIXES:
-        out.reset_index(drop=True).to_parquet(args.output, index=False)
+        written.append(key)
+    if to_parquet:
+        _write_file(args.output, "output file", lambda p: out.reset_index(drop=True).to_parquet(p, index=False))
     else:
-        out.to_csv(args.output, index=False)
-    con.result(f"Wrote {len(out)} predictions ({', '.join(cols)}) to {args.output}")
-    con.document({"output": str(args.output), "n_rows": int(len(out)), "columns": list(cols)})
+        _write_file(args.output, "output file", lambda p: out.to_csv(p, index=False))
+    con.result(f"Wrote {len(out)} predictions ({', '.join(written)}) to {args.output}")
+    con.document({"output": str(args.output), "n_rows": int(len(out)), "columns": written})
     return EXIT_OK
 
 
@@ -530,6 +598,10 @@ def run_drift(model: Any, df: Any, path: str, args: argparse.Namespace, con: _Co
     from .audit.drift import DriftMonitor, split_batches
     from .errors import SpecError
 
+    if model.spec_.target is None:
+        raise CLIError("the saved model's spec has no 'target:' key, so the target column of the batches is unknown "
+                       "(the drift monitor needs the true values). Refit the model with a spec that names its "
+                       "target ('target: <column>'), e.g. with 'priorml fit SPEC DATA -o MODEL_DIR'.")
     _check_columns(df, model.spec_, path, target=True)
     if args.time not in df.columns:
         from .errors import did_you_mean
@@ -541,7 +613,7 @@ def run_drift(model: Any, df: Any, path: str, args: argparse.Namespace, con: _Co
         row = t.index[t.isna().to_numpy()][0]
         raise CLIError(f"{path!r}, column {args.time!r} (the time column): missing value at row {row} "
                        f"({_rows_word(path)}). Drop the rows without a time.")
-    if t.dtype == object:  # dates in a CSV are read as text
+    if t.dtype == object or pd.api.types.is_string_dtype(t.dtype):  # dates in a CSV are read as text
         parsed = pd.to_datetime(t, errors="coerce")
         if parsed.notna().all():
             df = df.assign(**{args.time: parsed})
@@ -558,6 +630,10 @@ def run_drift(model: Any, df: Any, path: str, args: argparse.Namespace, con: _Co
     except SpecError as exc:
         raise CLIError(f"cannot cut {path!r} into batches by {args.time!r}:\n{exc}") from None
     kwargs: dict[str, Any] = {"window": args.window, "alpha": args.alpha, "random_state": args.random_state}
+    if args.state and Path(args.state).exists():
+        raise CLIError(f"--state {args.state!r} exists; the command line starts a new monitor and saves its state "
+                       "there, it does not resume one. Give a new path, or delete the file to start over (to resume "
+                       "a monitor, use priorml.DriftMonitor.load(path, model) in Python).")
     if args.state:
         kwargs["state_path"] = args.state
     monitor = DriftMonitor(model.spec_, model, **kwargs)
@@ -580,6 +656,10 @@ def cmd_drift(args: argparse.Namespace, con: _Console) -> int:
     return EXIT_FAILED if args.fail_on_violation and monitor.alerts else EXIT_OK
 
 
+#: keys that the ``--save`` output of each command always holds (read back by ``priorml report``)
+_SAVED_KEYS = {"compare": ("primary_metric", "table"), "check": ("alpha", "rows"), "drift": ("window", "batches")}
+
+
 def _load_json(path: str | None, what: str) -> Any:
     if path is None:
         return None
@@ -587,22 +667,52 @@ def _load_json(path: str | None, what: str) -> Any:
     if not p.is_file():
         raise CLIError(f"{what} file {path!r} not found; write it with the --save option of 'priorml {what}'.")
     try:
-        return json.loads(p.read_text())
+        doc = json.loads(p.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise CLIError(f"{what} file {path!r} is not valid JSON: {_first_line(exc)}") from None
+    need = _SAVED_KEYS[what]
+    if not isinstance(doc, dict) or any(k not in doc for k in need):
+        got = (f"an object with keys {', '.join(map(repr, list(doc)[:8]))}" if isinstance(doc, dict) and doc
+               else "an empty object" if isinstance(doc, dict) else f"a JSON {type(doc).__name__}")
+        others = [w for w, keys in _SAVED_KEYS.items() if w != what and isinstance(doc, dict)
+                  and all(k in doc for k in keys)]
+        hint = f" It looks like the output of 'priorml {others[0]} --save'." if others else ""
+        raise CLIError(f"{what} file {path!r} is not the output of 'priorml {what} --save': expected an object with "
+                       f"the keys {', '.join(map(repr, need))}; got {got}.{hint} Write it with 'priorml {what} ... "
+                       f"--save FILE.json'.")
+    return doc
+
+
+def _same_spec(trained: Any, given: Any, model_dir: str, spec_path: str) -> None:
+    """Refuse a saved model whose spec is not the SPEC file (the report would describe one and test the other)."""
+    a, b = trained.to_dict(), given.to_dict()
+    for d in (a, b):
+        d.pop("name", None), d.pop("description", None)
+    if a == b:
+        return
+    fa, fb = a.get("features", {}), b.get("features", {})
+    diff = [f"features.{n}" for n in dict.fromkeys([*fa, *fb]) if fa.get(n) != fb.get(n)]
+    diff += [k for k in dict.fromkeys([*a, *b]) if k != "features" and a.get(k) != b.get(k)]
+    raise CLIError(f"the model {model_dir!r} was fitted with a spec other than {spec_path!r} (they differ in "
+                   f"{', '.join(diff)}); the report would describe the model's spec but compare and check the "
+                   f"other. Give the spec the model was fitted with ({str(Path(model_dir) / 'spec.yaml')!r}), or "
+                   "leave out --model-dir to fit a model on SPEC.")
 
 
 def _save_json(path: str | None, result: Any) -> None:
     if path:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        Path(path).write_text(json.dumps(_jsonable(result.to_dict() if hasattr(result, "to_dict") else result),
-                                         indent=2, allow_nan=False))
+        text = json.dumps(_jsonable(result.to_dict() if hasattr(result, "to_dict") else result), indent=2,
+                          allow_nan=False)
+        _write_file(path, "--save file", lambda p: p.write_text(text, encoding="utf-8"))
 
 
 def cmd_report(args: argparse.Namespace, con: _Console) -> int:
     from .report import build_report, holdout_split
 
     spec, df, y = _read_xy(args)
+    model = _load_model(args.model_dir) if args.model_dir else None
+    if model is not None:
+        _same_spec(model.spec_, spec, args.model_dir, args.spec)
     X_test = y_test = None
     if args.test:
         test = read_data(args.test, spec)
@@ -613,13 +723,15 @@ def cmd_report(args: argparse.Namespace, con: _Console) -> int:
         # held out once, before anything is fitted; a saved model (--model-dir) may have seen any row of DATA,
         # so by default it is evaluated only on --test rows
         size = args.test_size if args.test_size is not None else 0.2
-        X, X_test, y_train, y_test = holdout_split(spec, df, y, size, args.random_state)
+        try:
+            X, X_test, y_train, y_test = holdout_split(spec, df, y, size, args.random_state)
+        except ValueError as exc:  # scikit-learn's train_test_split: too few rows or too few of a class
+            raise CLIError(f"cannot hold out {size:g} of {args.data!r} ({len(df)} rows) for the test error: "
+                           f"{_first_line(exc)} Give held-out rows with --test TEST_DATA, another share with "
+                           "--test-size, or none with --test-size 0.") from None
     else:
         X, y_train = df, y
-    model = None
-    if args.model_dir:
-        model = _load_model(args.model_dir)
-    else:
+    if model is None:
         model = make_estimator(spec, args.backend, args, progress=con.progress)
         with _about(args.data), con.stage(f"Fitting {type(model).__name__} on {len(X)} rows"):
             model.fit(X, y_train)
@@ -649,8 +761,7 @@ def cmd_report(args: argparse.Namespace, con: _Console) -> int:
         text = build_report(spec, X, y_train, model=model, X_test=X_test, y_test=y_test, comparison=comparison,
                             learning_curve=curve, assumptions=assumptions, drift=drift, format=args.format,
                             data_path=args.data, command=_command_line(args), random_state=args.random_state)
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(text, encoding="utf-8")
+    _write_file(args.output, "report file", lambda p: p.write_text(text, encoding="utf-8"))
     con.result(f"Report written to {Path(args.output).resolve()}")
     con.document({"report": str(Path(args.output).resolve()), "format": args.format})
     return EXIT_OK
@@ -852,10 +963,10 @@ def _quiet_frameworks(quiet: bool) -> None:
     warnings.filterwarnings("ignore", category=FutureWarning)
     if quiet:
         warnings.filterwarnings("ignore", category=UserWarning)
-        from .errors import ConstraintWarning, SamplerWarning
+        from .errors import ConstraintWarning, DataWarning, SamplerWarning
 
-        warnings.filterwarnings("default", category=ConstraintWarning)
-        warnings.filterwarnings("default", category=SamplerWarning)
+        for category in (ConstraintWarning, SamplerWarning, DataWarning):  # priorml's own warnings are kept
+            warnings.filterwarnings("default", category=category)
 
     def show(message, category, filename, lineno, file=None, line=None):  # one line, no source excerpt
         print(f"priorml: warning: {message}", file=sys.stderr)
@@ -908,6 +1019,10 @@ def _uses_tensorflow(args: argparse.Namespace) -> bool:
         return True
     if args.command == "compare":
         return args.models is None or "lattice" in args.models
+    if args.command == "report" and ((not args.no_compare and args.comparison is None
+                                      and (args.models is None or "lattice" in args.models))
+                                     or args.learning_curve):  # baselines include a lattice model
+        return True
     if args.command == "demo":
         return True
     model_dir = getattr(args, "model_dir", None)
@@ -973,8 +1088,6 @@ def _dispatch(args: argparse.Namespace, con: _Console) -> int:
         msg = str(exc)
     except InvalidParameterError as exc:
         msg = f"invalid setting: {exc}"
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as exc:
-        msg = f"{exc.strerror or type(exc).__name__}: {exc.filename!r}" if exc.filename else str(exc)
     except KeyboardInterrupt:
         print("priorml: interrupted", file=sys.stderr)
         return 130
@@ -982,6 +1095,8 @@ def _dispatch(args: argparse.Namespace, con: _Console) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_FAILED
+    except OSError as exc:  # a missing file, no permission, a full disk, a read-only file system
+        msg = f"{exc.strerror or type(exc).__name__}: {exc.filename!r}" if exc.filename else str(exc)
     print(f"priorml {args.command}: error: {msg}", file=sys.stderr)
     return EXIT_USAGE
 

@@ -338,3 +338,190 @@ def test_declared_categories_are_read_as_text(tmp_path, capsys):
     assert plain["code"].tolist()[:3] == [int(c) for c in df["code"].tolist()[:3]]
     assert plain["damage"].isna().sum() == (df["damage"].isin(["None", ""])).sum()
     assert read_data(tmp_path / "d.csv", model.spec_)["damage"].isna().sum() == 1
+
+
+# ---------------------------------------------------------------------- audit 3 (2026-12): regressions
+def test_predict_names_the_columns_it_wrote(work, tmp_path, capsys):
+    """A data file with a 'prediction' column gets 'predicted_prediction': the message and JSON say so."""
+    df = pd.read_csv(work / "data.csv").assign(prediction=1.0)
+    df.to_csv(tmp_path / "d.csv", index=False)
+    capsys.readouterr()
+    assert main(["predict", str(work / "model"), str(tmp_path / "d.csv"), "-o", str(tmp_path / "o.csv"), "--json",
+                 "--quiet"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    written = pd.read_csv(tmp_path / "o.csv")
+    assert doc["columns"] == ["predicted_prediction"]
+    assert set(doc["columns"]) <= set(written.columns) and (written["prediction"] == 1.0).all()
+
+
+def test_predict_keeps_the_input_cells_as_written(work, tmp_path):
+    """CSV in, CSV out: an ID '00042' stays '00042' and a text 'NA' stays 'NA' (pandas would write 42 and '')."""
+    df = pd.read_csv(work / "data.csv")
+    df["id"] = [f"{i:05d}" for i in range(len(df))]
+    df["note"] = ["NA", "None", "ok"] * (len(df) // 3)
+    df.to_csv(tmp_path / "d.csv", index=False)
+    assert main(["predict", str(work / "model"), str(tmp_path / "d.csv"), "-o", str(tmp_path / "o.csv"), "-q"]) == 0
+    raw_in = pd.read_csv(tmp_path / "d.csv", dtype=str, keep_default_na=False)
+    raw_out = pd.read_csv(tmp_path / "o.csv", dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(raw_out[raw_in.columns], raw_in)
+    assert list(raw_out.columns) == [*raw_in.columns, "prediction"]
+
+
+def test_predict_interval_uses_the_random_state(work, tmp_path, monkeypatch):
+    """--random-state seeds the Monte Carlo predictive intervals (it was ignored: always seed 0)."""
+    import priorml
+    import priorml.cli as cli
+
+    seen = []
+    base = priorml.load(work / "model")
+
+    class Stub:  # a Bayesian regressor as far as predict is concerned
+        spec_ = base.spec_
+
+        def predict(self, X):
+            return np.zeros(len(X))
+
+        def predict_interval(self, X, prob=0.9, random_state=0):
+            seen.append(random_state)
+            return np.zeros((len(X), 2))
+
+    monkeypatch.setattr(cli, "_load_model", lambda path: Stub())
+    assert main(["predict", "m", str(work / "data.csv"), "-o", str(tmp_path / "o.csv"), "--interval", "0.8",
+                 "--random-state", "7", "-q"]) == 0
+    assert seen == [7]
+
+
+def test_quiet_keeps_priorml_data_warnings(work, tmp_path, capsys):
+    """--quiet silences frameworks, not priorml's DataWarning (here: output bounds in the wrong units)."""
+    (tmp_path / "s.yaml").write_text(SPEC + "output: {min: 100, max: 200}\n")
+    capsys.readouterr()
+    assert main(["fit", str(tmp_path / "s.yaml"), str(work / "data.csv"), "-o", str(tmp_path / "m"),
+                 "--model", "linear", "--epochs", "3", "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "warning" in err and "output bounds" in err
+
+
+def test_duplicate_csv_header_is_refused(work, tmp_path, capsys):
+    """pandas renames a second 'a' to 'a.1' silently; the model would read either copy."""
+    (tmp_path / "d.csv").write_text("a,b,g,y,a\n0.1,0.2,lo,1,0.9\n0.3,0.4,hi,2,0.7\n")
+    capsys.readouterr()
+    assert main(["predict", str(work / "model"), str(tmp_path / "d.csv"), "-o", str(tmp_path / "o.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "d.csv" in err and "'a'" in err and "more than once" in err and "Traceback" not in err
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_output_is_written_atomically(work, tmp_path, monkeypatch, capsys):
+    """A write that fails half-way (full disk) leaves the previous file intact and no temporary file behind,
+    and is reported naming the file, with exit status 2 and no traceback."""
+    out = tmp_path / "o.csv"
+    out.write_text("previous\n")
+
+    def half_then_fail(self, path, *a, **k):
+        Path(path).write_text("a,b\n1,")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", half_then_fail)
+    capsys.readouterr()
+    assert main(["predict", str(work / "model"), str(work / "data.csv"), "-o", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "o.csv" in err and "No space left" in err and "Traceback" not in err
+    assert out.read_text() == "previous\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["o.csv"]
+
+
+def test_output_path_that_is_a_directory(work, tmp_path, capsys):
+    capsys.readouterr()
+    assert main(["predict", str(work / "model"), str(work / "data.csv"), "-o", str(tmp_path), "-q"]) == 2
+    assert "is a directory" in capsys.readouterr().err
+
+
+def test_drift_dates_read_as_text_are_cut_by_period(work, tmp_path, capsys):
+    """Dates in a CSV (pandas 3 reads them as 'str', not object) are parsed, so --freq Q works."""
+    df = pd.read_csv(work / "data.csv")
+    df["date"] = pd.date_range("2020-01-01", periods=len(df), freq="W").strftime("%Y-%m-%d")
+    df.to_csv(tmp_path / "d.csv", index=False)
+    capsys.readouterr()
+    assert main(["drift", str(work / "model"), str(tmp_path / "d.csv"), "--time", "date", "--freq", "Q", "--json",
+                 "-q"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [b["label"] for b in doc["batches"]][:2] == ["2020Q1", "2020Q2"] and doc["n_batches"] == 10
+
+
+def test_drift_state_file_that_exists(work, tmp_path, capsys):
+    (tmp_path / "state.json").write_text("{}")
+    capsys.readouterr()
+    assert main(["drift", str(work / "model"), str(work / "data.csv"), "--time", "year", "--state",
+                 str(tmp_path / "state.json"), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "state.json" in err and "exists" in err and "new path" in err
+
+
+def test_drift_model_without_target(work, tmp_path, capsys):
+    """A model fitted in Python with a spec without 'target:': the message says to refit, not to edit a spec."""
+    import priorml
+
+    df = pd.read_csv(work / "data.csv")
+    priorml.LatticeRegressor({"features": {"a": {"monotonic": 1}}}, model="linear", epochs=2).fit(
+        df[["a"]], df["y"]).save(tmp_path / "m")
+    capsys.readouterr()
+    assert main(["drift", str(tmp_path / "m"), str(work / "data.csv"), "--time", "year", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "saved model" in err and "target" in err and "Refit" in err
+
+
+def test_report_holdout_too_few_of_a_class(tmp_path, capsys):
+    """The default 20 % hold-out cannot be stratified with a class of one row: a clear error, not a traceback."""
+    df = pd.DataFrame({"a": np.linspace(0, 1, 40), "y": ["no"] * 39 + ["yes"]})
+    df.to_csv(tmp_path / "d.csv", index=False)
+    (tmp_path / "s.yaml").write_text("target: y\ntask: classification\nfeatures:\n  a: {monotonic: increasing}\n")
+    capsys.readouterr()
+    assert main(["report", str(tmp_path / "s.yaml"), str(tmp_path / "d.csv"), "-o", str(tmp_path / "r.html"),
+                 "--no-compare", "--no-check", *FAST]) == 2
+    err = capsys.readouterr().err
+    assert "d.csv" in err and "--test-size" in err and "Traceback" not in err
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_report_refuses_a_model_fitted_with_another_spec(work, tmp_path, capsys):
+    """The report describes the model's own spec but compares and checks SPEC: they must be the same."""
+    (tmp_path / "s.yaml").write_text(SPEC.replace("b: {monotonic: decreasing}", "b: {monotonic: increasing}"))
+    capsys.readouterr()
+    assert main(["report", str(tmp_path / "s.yaml"), str(work / "data.csv"), "-o", str(tmp_path / "r.html"),
+                 "--model-dir", str(work / "model"), "--no-compare", "--no-check", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert str(work / "model") in err and "features.b" in err and "features.a" not in err
+    # the same spec under another name is accepted
+    (tmp_path / "same.yaml").write_text(SPEC.replace("name: toy", "name: renamed"))
+    assert main(["report", str(tmp_path / "same.yaml"), str(work / "data.csv"), "-o", str(tmp_path / "r.md"),
+                 "--format", "markdown", "--model-dir", str(work / "model"), "--no-compare", "--no-check", "-q"]) == 0
+
+
+@pytest.mark.parametrize("option,content,says", [
+    ("--comparison", {"alpha": 0.05, "rows": []}, "'priorml check --save'"),
+    ("--assumptions", {"primary_metric": "rmse", "table": []}, "'priorml compare --save'"),
+    ("--drift", [1, 2], "JSON list"),
+    ("--assumptions", {}, "empty object"),
+])
+def test_report_refuses_json_that_is_not_the_expected_result(work, tmp_path, capsys, option, content, says):
+    """A swapped or foreign --comparison/--assumptions/--drift file gave an empty section or an AttributeError."""
+    (tmp_path / "x.json").write_text(json.dumps(content))
+    capsys.readouterr()
+    assert main(["report", str(work / "spec.yaml"), str(work / "data.csv"), "-o", str(tmp_path / "r.html"),
+                 "--model-dir", str(work / "model"), "--no-compare", "--no-check", option, str(tmp_path / "x.json"),
+                 "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "x.json" in err and says in err and "Traceback" not in err
+
+
+def test_report_on_a_bayesian_model_still_silences_tensorflow_for_the_comparison(tmp_path):
+    """The comparison's lattice model imports TensorFlow: it is imported up front with its start-up logs silenced."""
+    from priorml.cli import _uses_tensorflow, build_parser
+
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "priorml.json").write_text(json.dumps({"estimator": "BayesianRegressor"}))
+    parse = build_parser().parse_args
+    base = ["report", "s.yaml", "d.csv", "-o", "r.html", "--model-dir", str(tmp_path / "m")]
+    assert _uses_tensorflow(parse(base))
+    assert not _uses_tensorflow(parse([*base, "--no-compare"]))
+    assert not _uses_tensorflow(parse([*base, "--models", "bayes,linear"]))
