@@ -106,7 +106,8 @@ def build_report(spec: Any, X: Any, y: Any, *, model: Any = None, backend: Liter
         ``html``: one self-contained file; ``markdown``: text and tables;
         ``json``: all the data of the report.
     path : str or path-like or None
-        Also write the document there.
+        Also write the document there (UTF-8), creating missing parent
+        folders; a folder is refused before anything is fitted.
     data_path : str or None
         The data file, named in the provenance with its SHA-256.
     command : str or None
@@ -125,8 +126,8 @@ def build_report(spec: Any, X: Any, y: Any, *, model: Any = None, backend: Liter
     Raises
     ------
     SpecError
-        For an invalid spec, data or format (before anything is fitted for
-        the format).
+        For an invalid spec, data, format or path (before anything is fitted
+        for the format and the path).
 
     Examples
     --------
@@ -142,11 +143,16 @@ def build_report(spec: Any, X: Any, y: Any, *, model: Any = None, backend: Liter
     if format not in FORMATS:
         raise SpecError([Problem("format", "'html', 'markdown' or 'json'", repr(format),
                                  "html for people, markdown or json for pipelines.")])
+    if path is not None and Path(path).is_dir():  # refused before anything is fitted, not after
+        suffix = {"html": "html", "markdown": "md", "json": "json"}[format]
+        raise SpecError([Problem("path", "the file to write the report to", f"{str(path)!r}, a directory",
+                                 f"For example {str(Path(path) / ('report.' + suffix))!r}.")])
     report = collect_report(spec, X, y, model=model, backend=backend, model_params=model_params, X_test=X_test,
                             y_test=y_test, baselines=baselines, comparison=comparison, learning_curve=learning_curve,
                             assumptions=assumptions, drift=drift, certificate=certificate, data_path=data_path,
                             command=command, title=title, random_state=random_state)
     text = render(report, format)
     if path is not None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)  # as the command line does
         Path(path).write_text(text, encoding="utf-8")
     return text

@@ -106,8 +106,16 @@ def holdout_split(spec: Spec, X: Any, y: Any, test_size: float, random_state: in
     """
     from sklearn.model_selection import train_test_split
 
+    from ..errors import DataError, Problem
+
     strat = y if spec.task == "classification" else None
-    return train_test_split(X, y, test_size=test_size, random_state=random_state, stratify=strat)
+    try:
+        return train_test_split(X, y, test_size=test_size, random_state=random_state, stratify=strat)
+    except ValueError as exc:  # too few rows, or too few of a class for a stratified split
+        raise DataError([Problem("y", f"enough rows to hold out test_size={test_size!r}"
+                                 + (" with each class on both sides" if strat is not None else ""),
+                                 f"{len(y)} rows ({str(exc).splitlines()[0].rstrip('.')})",
+                                 "Hold out test rows yourself, change test_size, or collect more rows of the rare class.")]) from None
 
 
 def _versions() -> dict[str, str]:
@@ -167,7 +175,7 @@ def _metrics(task: str, y: np.ndarray, model: Any, X: Any) -> dict[str, float]:
 
 
 def _performance(spec: Spec, model: Any, name: str, X: Any, y: Any, X_test: Any, y_test: Any,
-                 baselines: Any, random_state: int) -> dict[str, Any]:
+                 baselines: Any, random_state: int, fitted_here: bool = True) -> dict[str, Any]:
     rows = [{"model": name, "kind": "constrained", **_metrics(spec.task, y_test, model, X_test)}]
     if baselines:
         from ..audit.compare import build_models
@@ -177,9 +185,15 @@ def _performance(spec: Spec, model: Any, name: str, X: Any, y: Any, X_test: Any,
             est.fit(X, y)
             rows.append({"model": bname, "kind": kind, **_metrics(spec.task, y_test, est, X_test)})
     primary = "log_loss" if spec.task == "classification" else "rmse"
+    base = ("the baselines are fitted on the same training rows with fixed, untuned settings." if baselines
+            else "no baseline was asked for.")
+    if fitted_here:
+        note = "Test rows held out once before any fitting and used only here; " + base
+    else:  # the report did not fit the model: nothing says it never saw the test rows
+        note = ("The model was fitted before the report was built, so the report cannot tell whether it saw these "
+                "test rows: the figures are held-out only if they were kept out of its training; " + base)
     return {"n_train": int(len(y)), "n_test": int(len(y_test)), "primary_metric": primary, "rows": rows,
-            "note": "Test rows held out once before any fitting and used only here; the baselines are fitted on "
-                    "the same training rows with fixed, untuned settings."}
+            "note": note}
 
 
 def _model_info(model: Any, backend: str, n_train: int) -> dict[str, Any]:
@@ -204,6 +218,7 @@ def collect_report(spec: Any, X: Any, y: Any, *, model: Any = None, backend: str
     from ._effects import feature_effects
 
     resolved = model.spec_ if model is not None and hasattr(model, "spec_") else as_spec(spec)
+    fitted_here = model is None
     if model is None:
         model = _make_model(resolved, backend, model_params or {}, random_state).fit(X, y)
     backend = "bayes" if hasattr(model, "predict_draws") else "lattice"
@@ -212,7 +227,7 @@ def collect_report(spec: Any, X: Any, y: Any, *, model: Any = None, backend: str
     performance = None
     if X_test is not None and y_test is not None:
         performance = _performance(resolved, model, f"{type(model).__name__} ({backend})", X, y, X_test, y_test,
-                                   baselines, random_state)
+                                   baselines, random_state, fitted_here)
     effects = feature_effects(model, X, y, random_state=random_state)
     if assumptions is not None and hasattr(assumptions, "effects"):
         assumption_effects = {k: plain(v) for k, v in assumptions.effects.items()}

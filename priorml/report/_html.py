@@ -14,7 +14,8 @@ from typing import Any, Iterable
 
 from . import _figures as figs
 from ._tables import (ASSUMPTION_COLUMNS, CERT_COLUMNS, SECTIONS, assumption_rows, certificate_rows, columns_of,
-                      comparison_verdict, fmt, lower_is_better, records, result_rows, size_key, summary_lines)
+                      comparison_verdict, fmt, lower_is_better, model_rows, records, result_rows, size_key,
+                      summary_lines)
 
 __all__ = ["render_html"]
 
@@ -110,16 +111,7 @@ def _spec(r: dict) -> str:
 
 
 def _model(r: dict) -> str:
-    m = r["model"]
-    rows = [{"setting": "estimator", "value": m.get("estimator")}, {"setting": "backend", "value": m.get("backend")},
-            {"setting": "training rows", "value": m.get("n_train")}]
-    if "model_type" in m:
-        rows += [{"setting": "lattice model type", "value": m["model_type"]},
-                 {"setting": "epochs used (early stopping)", "value": m["epochs"]}]
-    if "likelihood used" in m:
-        rows.append({"setting": "likelihood used", "value": m["likelihood used"]})
-    rows += [{"setting": k, "value": v} for k, v in (m.get("params") or {}).items()]
-    return _table(rows, [("setting", "setting"), ("value", "value")])
+    return _table(model_rows(r["model"]), [("setting", "setting"), ("value", "value")])
 
 
 def _certificate(r: dict) -> str:
@@ -148,8 +140,12 @@ def _effects(r: dict) -> str:
     unc = ((r.get("assumptions") or {}).get("effects")) or {}
     by_feature: dict[str, list[tuple[str, str]]] = {}
     for s in r["statements"]:
-        for f in str(s.get("features", "")).replace("|", ",").replace(">", ",").split(","):
-            by_feature.setdefault(f.strip(), []).append((s["kind"], s["text"]))
+        # the exact names (a name may hold ',', '|' or '>'); a report saved before they were kept: parse the label
+        names = s.get("names")
+        if names is None:
+            names = [f.strip() for f in str(s.get("features", "")).replace("|", ",").replace(">", ",").split(",")]
+        for f in dict.fromkeys(names):
+            by_feature.setdefault(f, []).append((s["kind"], s["text"]))
     parts = []
     bayes = r["model"].get("backend") == "bayes"
     for name, entry in effects.items():
@@ -160,11 +156,26 @@ def _effects(r: dict) -> str:
                                not all(isinstance(v, (int, float)) for v in ue["x"])):
             ue = None
         fig = figs.effect_figure(name, entry, ue)
-        caption = " ".join(t for k, t in by_feature.get(name, []) if k != "free") or "No constraint: learned freely."
+        said = by_feature.get(name, [])
+        caption = " ".join(t for k, t in said if k != "free")
+        if not any(k not in ("free", "missing", "prior") for k, _ in said):  # no shape, order or pairwise constraint
+            caption = ("No constraint: learned freely. " + caption).strip()
         parts.append(f'<figure id="effect-{escape(name)}">{_img(fig, "effect of " + name)}'
                      f"<figcaption>{escape(caption)}</figcaption></figure>")
-    how = ("Posterior mean of each feature's additive term with its 90% credible band" if bayes else
-           "Partial dependence of the prediction on each feature (average over up to 200 training rows)")
+    first = next(iter(effects.values()), {})
+    method = (r["model"].get("params") or {}).get("method")
+    if not bayes:
+        how = "Partial dependence of the prediction on each feature (average over up to 200 training rows)"
+    else:
+        what = ("each feature's additive term" if first.get("curve", "additive term") == "additive term" else
+                "the partial dependence of the prediction on each feature (average over up to 50 training rows, "
+                "draw by draw)")
+        if first.get("lower") is None:
+            how = f"Estimate of {what} at the single point of the fit (method={method!r}: no credible band)"
+        else:
+            how = f"Posterior mean of {what} with its 90% credible band"
+            if method not in (None, "nuts"):
+                how += f" (approximate: method={method!r} is not MCMC)"
     intro = (f"{how}, centred to mean zero over the data. Grey points are partial residuals "
              "(target minus prediction plus the feature's effect): where the curve misses them, the data disagree "
              "with the fitted shape. Ticks at the bottom show where the data lie.")

@@ -5,14 +5,19 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from ._tables import (ASSUMPTION_COLUMNS, CERT_COLUMNS, SECTIONS, assumption_rows, certificate_rows, columns_of,
-                      comparison_verdict, fmt, result_rows, summary_lines)
+                      comparison_verdict, fmt, model_rows, result_rows, summary_lines)
 
 __all__ = ["render_markdown"]
 
 
+def _line(text: Any) -> str:
+    """User text on one Markdown line: line breaks as spaces, '<' escaped so that no name is read as HTML."""
+    return " ".join(str(text).splitlines()).replace("<", "\\<")
+
+
 def _cell(value: Any) -> str:
     text = value if isinstance(value, str) else fmt(value)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return _line(text.replace("\\", "\\\\").replace("|", "\\|"))
 
 
 def _table(rows: list[dict], columns: Iterable[tuple[str, str]] | None = None) -> str:
@@ -28,23 +33,22 @@ def _table(rows: list[dict], columns: Iterable[tuple[str, str]] | None = None) -
 def render_markdown(report: dict) -> str:
     """The report (its ``to_dict()``) as a Markdown document."""
     p = report["provenance"]
-    out = [f"# {report['title']}", "",
+    out = [f"# {_line(report['title'])}", "",
            f"Generated {p.get('date')} by priorml {(p.get('versions') or {}).get('priorml', '')} on {p.get('n_rows')} "
-           f"training rows{' of ' + str(p['data_file']) if p.get('data_file') else ''}. Figures are in the HTML report.", ""]
+           f"training rows{' of ' + _line(p['data_file']) if p.get('data_file') else ''}. Figures are in the HTML report.", ""]
     heads = dict(SECTIONS)
 
     def section(sid: str, body: str) -> None:
         out.extend([f"## {heads[sid]}", "", body, ""])
 
-    section("summary", "\n".join(f"- **{s.upper() if s in ('ok', 'fail', 'warn') else 'NOTE'}**: {t}"
+    section("summary", "\n".join(f"- **{s.upper() if s in ('ok', 'fail', 'warn') else 'NOTE'}**: {_line(t)}"
                                  for s, t in summary_lines(report)))
-    section("spec", "\n".join(f"{i}. {s['text']}" for i, s in enumerate(report["statements"], 1)))
+    section("spec", "\n".join(f"{i}. {_line(s['text'])}" for i, s in enumerate(report["statements"], 1)))
     m = report["model"]
-    section("model", _table([{"setting": k, "value": v} for k, v in m.items() if k != "params"]
-                            + [{"setting": k, "value": v} for k, v in (m.get("params") or {}).items()]))
+    section("model", _table(model_rows(m)))
     section("certificate", _table(certificate_rows(report["certificate"]), CERT_COLUMNS))
     perf = report.get("performance")
-    section("performance", (f"{perf['n_train']} training rows, {perf['n_test']} test rows. {perf.get('note', '')}\n\n"
+    section("performance", (f"{perf['n_train']} training rows, {perf['n_test']} test rows. {_line(perf.get('note', ''))}\n\n"
                             + _table(perf["rows"])) if perf else "_No held-out rows._")
     eff = report.get("effects") or {}
     lines = []
@@ -55,7 +59,7 @@ def render_markdown(report: dict) -> str:
                       "credible band": "yes" if e.get("lower") is not None else "no"})
     section("effects", _table(lines))
     comp = report.get("comparison")
-    section("comparison", ((comparison_verdict(comp) or "") + "\n\n" + _table(result_rows(comp)))
+    section("comparison", (_line(comparison_verdict(comp) or "") + "\n\n" + _table(result_rows(comp)))
             if comp else "_Not run._")
     lc = report.get("learning_curve")
     section("learning-curve", ((str(lc.get("summary") or "") + "\n\n") + _table(result_rows(lc))) if lc else "_Not run._")

@@ -10,7 +10,7 @@ import math
 from typing import Any
 
 __all__ = ["assumption_rows", "records", "result_rows", "fmt", "columns_of", "SECTIONS", "summary_lines", "size_key", "lower_is_better",
-           "certificate_rows", "CERT_COLUMNS", "ASSUMPTION_COLUMNS"]
+           "certificate_rows", "model_rows", "CERT_COLUMNS", "ASSUMPTION_COLUMNS"]
 
 #: (id, heading) of every section, in order; each is always present (with a note when it was not run)
 SECTIONS = (
@@ -121,6 +121,21 @@ def assumption_rows(result: dict) -> list[dict]:
     return out
 
 
+def model_rows(m: dict) -> list[dict]:
+    """The model section's ``setting, value`` rows: what was fitted, then the estimator's parameters."""
+    params = m.get("params") or {}
+    rows = [{"setting": "estimator", "value": m.get("estimator")}, {"setting": "backend", "value": m.get("backend")},
+            {"setting": "training rows", "value": m.get("n_train")}]
+    if "model_type" in m:
+        vf = params.get("validation_fraction")
+        stopped = "chosen by early stopping" if not isinstance(vf, (int, float)) or vf > 0 else "no early stopping"
+        rows += [{"setting": "lattice model type", "value": m["model_type"]},
+                 {"setting": f"epochs used ({stopped})", "value": m.get("epochs")}]
+    if "likelihood used" in m:
+        rows.append({"setting": "likelihood used", "value": m["likelihood used"]})
+    return rows + [{"setting": k, "value": v} for k, v in params.items()]
+
+
 def certificate_rows(cert: dict) -> list[dict]:
     bayes = any(r.get("draws_share") is not None for r in cert.get("rows", []))
     out = []
@@ -157,8 +172,10 @@ def comparison_verdict(comparison: dict) -> str | None:
             worse = lo > 0 if low_better else hi < 0
             better = hi < 0 if low_better else lo > 0
         word = ("worse than" if worse else "better than" if better else "not distinguishable from")
+        conf = comparison.get("confidence")
+        level = f"{100 * conf:g}% " if isinstance(conf, (int, float)) and not isinstance(conf, bool) else ""
         parts.append(f"{r.get('model')} is {word} the best baseline ({best}) on {metric}: difference "
-                     f"{fmt(d)}, interval [{fmt(lo)}, {fmt(hi)}]")
+                     f"{fmt(d)}, {level}interval [{fmt(lo)}, {fmt(hi)}]")
     return "; ".join(parts) + "." if parts else None
 
 
@@ -176,6 +193,12 @@ def summary_lines(report: dict) -> list[tuple[str, str]]:
     else:
         out.append(("ok", f"Certificate: all {len(rows)} declared constraints hold on the model's predictions "
                           f"(probed on {cert.get('n_rows')} rows)."))
+    vacuous = [r for r in rows if r.get("vacuous") and r.get("passed")]
+    if vacuous:
+        names = ", ".join(dict.fromkeys(f"{r.get('constraint')} {r.get('features')}" for r in vacuous))
+        out.append(("warn", f"Certificate: {len(vacuous)} of the constraints that hold do so only trivially, because "
+                            f"the prediction does not move along the feature(s) they concern ({names}): they say "
+                            "nothing about the shape of an effect the model did not learn."))
     perf = report.get("performance")
     if perf:
         metric = perf.get("primary_metric")

@@ -30,14 +30,19 @@ class Statement:
         The feature(s) concerned, ``"(output)"`` or ``""``.
     text : str
         The sentence (plain text; escape it before putting it in HTML).
+    names : tuple of str
+        The names of the features concerned, exactly (``features`` joins
+        them with ``" | "``, ``" > "`` or ``", "``, which a feature's own
+        name may contain).
     """
 
     kind: str
     features: str
     text: str
+    names: tuple = ()
 
-    def to_dict(self) -> dict[str, str]:
-        return {"kind": self.kind, "features": self.features, "text": self.text}
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "features": self.features, "text": self.text, "names": list(self.names)}
 
 
 def _target(spec: Spec) -> str:
@@ -61,7 +66,8 @@ def _numeric(spec: Spec, f: NumericFeature) -> list[Statement]:
     p = _pred(spec)
     if f.monotonic:
         never = "decreases" if f.monotonic > 0 else "increases"
-        out.append(Statement("monotonic", f.name, _cap(f"{p} never {never} when {f.name} increases{ALL_ELSE}.")))
+        out.append(Statement("monotonic", f.name, _cap(f"{p} never {never} when {f.name} increases{ALL_ELSE}."),
+                             (f.name,)))
     if f.shape:
         pl = _pred(spec, "logit")
         grows = {("convex", -1): f"each further increase in {f.name} lowers it by less than the one before (diminishing drops)",
@@ -70,16 +76,16 @@ def _numeric(spec: Spec, f: NumericFeature) -> list[Statement]:
                  ("concave", -1): f"each further increase in {f.name} lowers it by more than the one before (accelerating drops)"}
         how = grows.get((f.shape, f.monotonic),
                         f"its slope along {f.name} never {'decreases' if f.shape == 'convex' else 'increases'} as {f.name} grows")
-        out.append(Statement(f.shape, f.name, _cap(f"{pl} is {f.shape} in {f.name}{ALL_ELSE}: {how}.")))
+        out.append(Statement(f.shape, f.name, _cap(f"{pl} is {f.shape} in {f.name}{ALL_ELSE}: {how}."), (f.name,)))
     if f.unimodal:
         if f.unimodal == "peak":
             text = f"{p} has a single peak along {f.name}: it rises up to one value of {f.name}, then falls{ALL_ELSE}."
         else:
             text = f"{p} has a single valley along {f.name}: it falls down to one value of {f.name}, then rises{ALL_ELSE}."
-        out.append(Statement("unimodal", f.name, _cap(text)))
+        out.append(Statement("unimodal", f.name, _cap(text), (f.name,)))
     if f.clip is not None:
         out.append(Statement("missing", f.name, f"Values of {f.name} are clipped to [{f.clip[0]:g}, {f.clip[1]:g}] "
-                                                 "before the model sees them."))
+                                                 "before the model sees them.", (f.name,)))
     out.extend(_missing(f))
     return out
 
@@ -96,7 +102,7 @@ def _missing(f: NumericFeature | CategoricalFeature) -> list[Statement]:
         text = f"Missing values of {f.name} are replaced with its most frequent category in the training data."
     else:
         text = f"Missing values of {f.name} are replaced with the training {m}."
-    return [Statement("missing", f.name, text)]
+    return [Statement("missing", f.name, text, (f.name,))]
 
 
 def _categorical(spec: Spec, f: CategoricalFeature) -> list[Statement]:
@@ -104,7 +110,8 @@ def _categorical(spec: Spec, f: CategoricalFeature) -> list[Statement]:
     p = _pred(spec)
     for chain in f.order:
         levels = " \u2264 ".join(f"{f.name}={c}" for c in chain)
-        out.append(Statement("order", f.name, _cap(f"{p} is ordered across categories: {levels}{ALL_ELSE}.")))
+        out.append(Statement("order", f.name, _cap(f"{p} is ordered across categories: {levels}{ALL_ELSE}."),
+                             (f.name,)))
     out.extend(_missing(f))
     return out
 
@@ -120,14 +127,14 @@ def _interaction(spec: Spec, inter: Trust | Dominance) -> Statement:
         else:
             text = (f"The range of {p} along {inter.feature} {'widens' if inter.direction > 0 else 'narrows'} "
                     f"as {inter.by} increases: {inter.feature} is trusted {more} when {inter.by} is high (trapezoid trust).")
-        return Statement("trust", f"{inter.feature} | {inter.by}", text)
+        return Statement("trust", f"{inter.feature} | {inter.by}", text, (inter.feature, inter.by))
     if inter.kind == "range":
         text = (f"{inter.feature} matters at least as much as {inter.over}: the total change of {p} across the range "
                 f"of {inter.feature} is at least that across the range of {inter.over} (range dominance).")
     else:
         text = (f"{inter.feature} matters at least as much as {inter.over}: the slope of {p} along {inter.feature} is "
                 f"at least the slope along {inter.over}, per unit of calibrated input (monotonic dominance).")
-    return Statement("dominance", f"{inter.feature} > {inter.over}", text)
+    return Statement("dominance", f"{inter.feature} > {inter.over}", text, (inter.feature, inter.over))
 
 
 def _output(spec: Spec) -> Statement | None:
@@ -153,7 +160,8 @@ def _priors(spec: Spec) -> list[Statement]:
         out.append(Statement("prior", e.feature,
                              f"Prior belief (Bayesian fits only): from the first to the last keypoint of {e.feature} "
                              f"(by default its smallest and largest training values), "
-                             f"{scale} changes by between {lo:g} and {hi:g}, with probability {e.prob:g}."))
+                             f"{scale} changes by between {lo:g} and {hi:g}, with probability {e.prob:g}.",
+                             (e.feature,)))
     if spec.priors.noise is not None:
         out.append(Statement("prior", "(noise)", f"Prior belief (Bayesian fits only): the noise standard deviation is "
                                                  f"of the order of {spec.priors.noise.scale:g} (half-normal scale)."))
@@ -193,6 +201,7 @@ def describe_spec(spec: Spec) -> list[Statement]:
     out = [Statement("task", "", f"{task} from {len(spec.features)} feature{'s' if len(spec.features) != 1 else ''} "
                                  f"({names}).")]
     free: list[str] = []
+    free_names: list[str] = []
     for f in spec.features:
         if isinstance(f, NumericFeature):
             out.extend(_numeric(spec, f))
@@ -200,11 +209,12 @@ def describe_spec(spec: Spec) -> list[Statement]:
             out.extend(_categorical(spec, f))
         if not f.is_constrained:
             free.append(f"{f.name} (categorical)" if isinstance(f, CategoricalFeature) else f.name)
+            free_names.append(f.name)
     if free:
         listed = free[0] if len(free) == 1 else ", ".join(free[:-1]) + " and " + free[-1]
-        out.append(Statement("free", ", ".join(n.split(" ")[0] for n in free),
+        out.append(Statement("free", ", ".join(free_names),
                              f"No shape constraint on {listed}: the model learns "
-                             f"{'its' if len(free) == 1 else 'their'} effect freely."))
+                             f"{'its' if len(free) == 1 else 'their'} effect freely.", tuple(free_names)))
     out.extend(_interaction(spec, i) for i in spec.interactions)
     o = _output(spec)
     if o is not None:

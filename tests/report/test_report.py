@@ -274,3 +274,146 @@ def test_bayesian_report_has_bands_and_sampler_diagnostics(spec, parts):
     html = build_report(spec, parts["X"], parts["y"], model=model)
     diag = html.split('<section id="diagnostics">')[1].split("</section>")[0]
     assert "r_hat_max" in diag and "credible band" in html
+
+
+ODD = ["cost, total", "a|b", "<i>x</i>", "engine size"]
+
+
+@pytest.fixture(scope="module")
+def odd():
+    """Feature names holding the separators of the statements' labels (', ', ' | ', ' > '), HTML, a space, and a
+    category with a line break."""
+    rng = np.random.default_rng(5)
+    n = 80
+    X = pd.DataFrame({ODD[0]: rng.uniform(size=n), ODD[1]: rng.uniform(size=n), ODD[2]: rng.choice(["p|q", "r\ns"], n),
+                      ODD[3]: rng.uniform(size=n)})
+    y = (X[ODD[0]] - X[ODD[1]] + rng.normal(0, 0.1, n)).to_numpy()
+    spec = {"target": "t", "features": {ODD[0]: {"monotonic": 1}, ODD[1]: {"monotonic": -1},
+                                        ODD[2]: {"type": "categorical", "categories": ["p|q", "r\ns"],
+                                                 "order": ["p|q", "r\ns"]},
+                                        ODD[3]: {}}}
+    model = priorml.LatticeRegressor(spec, random_state=0, **{**FAST, "epochs": 5}).fit(X, y)
+    return spec, X, y, model
+
+
+def test_effect_captions_name_the_constraints_of_odd_feature_names(odd):
+    """The captions used to be found by splitting each statement's label on ',', '|' and '>': a feature whose
+    name holds one of them ("cost, total", "a|b", "<i>x</i>") got the caption "No constraint: learned freely."
+    although it is constrained, and the free feature "engine size" was labelled "engine"."""
+    from html import escape
+
+    spec, X, y, model = odd
+    html = build_report(spec, X, y, model=model, baselines=False)
+    caps = dict(re.findall(r'<figure id="effect-(.*?)">.*?<figcaption>(.*?)</figcaption>', html, re.S))
+    assert set(caps) == {escape(n) for n in ODD}
+    assert caps[escape(ODD[0])] == escape("Predicted t never decreases when cost, total increases (all else equal).")
+    assert caps[escape(ODD[1])] == escape("Predicted t never increases when a|b increases (all else equal).")
+    assert caps[escape(ODD[2])].startswith("Predicted t is ordered across categories: &lt;i&gt;x&lt;/i&gt;=p|q")
+    assert caps[escape(ODD[3])] == "No constraint: learned freely."
+    free = [s for s in describe_spec(model.spec_) if s.kind == "free"]
+    assert [(s.features, s.names) for s in free] == [("engine size", ("engine size",))]
+    assert [s.names for s in describe_spec(model.spec_) if s.kind == "monotonic"] == [(ODD[0],), (ODD[1],)]
+
+
+def test_markdown_keeps_user_text_on_one_line_and_out_of_html(odd):
+    """A line break in a category broke the numbered list of the spec (the rest of the sentence fell out of
+    it), a name such as <i>x</i> was raw HTML in the Markdown, and the model table listed 'epochs' twice (the
+    epochs used and the parameter) with internal keys as labels."""
+    spec, X, y, model = odd
+    md = build_report(spec, X, y, model=model, baselines=False, format="markdown")
+    body = md.split("## What the model is required to do")[1].split("## ")[0].strip().splitlines()
+    assert all(re.match(r"\d+\. ", line) for line in body), body
+    assert not re.search(r"(?<!\\)<", md) and "\\<i>x\\</i>" in md
+    model_part = md.split("## Model")[1].split("## ")[0]
+    assert "| epochs used (no early stopping) | 5 |" in model_part and "| training rows | 80 |" in model_part
+    assert model_part.count("| epochs |") == 1  # the parameter only
+
+
+def test_summary_says_which_constraints_hold_only_trivially(spec, parts):
+    """A constraint on a feature the model ignores passes trivially; the summary said only "all hold"."""
+    cert = priorml.certify(parts["model"], parts["X"]).to_dict()
+    assert not any(r["vacuous"] for r in cert["rows"])
+    plain_md = build_report(spec, parts["X"], parts["y"], model=parts["model"], certificate=cert, format="markdown")
+    assert "trivially" not in plain_md.split("## Summary")[1].split("## ")[0]
+    row = next(r for r in cert["rows"] if r["constraint"] == "order")
+    row.update(effect=0.0, vacuous=True)
+    md = build_report(spec, parts["X"], parts["y"], model=parts["model"], certificate=cert, format="markdown")
+    summary = md.split("## Summary")[1].split("## ")[0]
+    assert "**OK**: Certificate: all 5 declared constraints hold" in summary
+    assert "**WARN**: Certificate: 1 of the constraints that hold do so only trivially" in summary
+    assert "(order g)" in summary
+
+
+def test_performance_note_does_not_vouch_for_a_model_fitted_elsewhere(spec, parts):
+    """The note said the test rows were "held out once before any fitting" also for a model passed in, which the
+    report did not fit and which may have seen them."""
+    doc = json.loads(build_report(spec, parts["X"], parts["y"], model=parts["model"], X_test=parts["X_test"],
+                                  y_test=parts["y_test"], baselines=False, format="json"))
+    note = doc["performance"]["note"]
+    assert "before any fitting" not in note and "cannot tell whether it saw these test rows" in note
+    assert "no baseline" in note
+    doc = json.loads(build_report(spec, parts["X"], parts["y"], model_params=FAST, X_test=parts["X_test"],
+                                  y_test=parts["y_test"], baselines=["linear"], format="json"))
+    assert doc["performance"]["note"].startswith("Test rows held out once before any fitting")
+
+
+def test_report_path_folder_is_refused_before_fitting_and_parents_are_made(spec, parts, tmp_path, monkeypatch):
+    """A folder as path was a raw IsADirectoryError after the whole report had been computed, and a path in a
+    missing folder a FileNotFoundError (the command line makes the folder)."""
+    import priorml.report as rep
+
+    def boom(*a, **k):
+        raise AssertionError("computed before the path was checked")
+
+    with monkeypatch.context() as m:
+        m.setattr(rep, "collect_report", boom)
+        with pytest.raises(priorml.SpecError, match="path"):
+            build_report(spec, parts["X"], parts["y"], model=parts["model"], path=tmp_path, format="json")
+    out = tmp_path / "new" / "deeper" / "r.json"
+    build_report(spec, parts["X"], parts["y"], model=parts["model"], path=out, format="json")
+    assert json.loads(out.read_text(encoding="utf-8"))["certificate"]["passed"] is True
+
+
+def test_comparison_sentence_states_the_interval_level(spec, parts):
+    from priorml.report._tables import comparison_verdict
+
+    text = comparison_verdict(parts["comparison"].to_dict())
+    assert f"{100 * parts['comparison'].confidence:g}% interval [" in text
+
+
+@pytest.mark.parametrize("case", ["lognormal", "bounds"])
+def test_bayesian_effects_are_on_the_prediction_scale_behind_a_link(case):
+    """Behind a link (lognormal, output bounds) the report drew the additive term, on the log or link scale,
+    labelled as an effect on the target and mixed with partial residuals in target units (a lognormal effect
+    of range 2 for a prediction moving by 10). A MAP fit (one point) was drawn with a zero-width "credible
+    band" and described as a posterior mean with its band."""
+    from priorml.report._effects import _partial_dependence, feature_effects
+
+    rng = np.random.default_rng(0)
+    n = 150
+    X = pd.DataFrame({"a": rng.uniform(size=n), "b": rng.uniform(size=n)})
+    y = np.exp(1 + 2 * X["a"] - X["b"] + rng.normal(0, 0.1, n)).to_numpy()
+    spec = {"target": "y", "features": {"a": {"monotonic": 1}, "b": {}}}
+    kw = {"likelihood": "lognormal"} if case == "lognormal" else {}
+    if case == "bounds":
+        spec["output"] = {"min": 0, "max": 60}
+    model = priorml.BayesianRegressor(spec, method="map", random_state=0, progressbar=False, **kw).fit(X, y)
+    a = feature_effects(model, X, y)["a"]
+    grid = np.array(a["x"])
+    truth = _partial_dependence(model, X, "a", grid)  # of the prediction, over every row
+    assert np.ptp(a["effect"]) == pytest.approx(np.ptp(truth), rel=0.05)
+    assert a["curve"] == "partial dependence" and a["scale"] == "y"
+    assert a["lower"] is None and a["upper"] is None
+    html = build_report(spec, X, y, model=model, baselines=False)
+    eff = html.split('<section id="effects">')[1].split("</section>")[0]
+    assert "no credible band" in eff and "credible band" not in eff.replace("no credible band", "")
+
+
+def test_holdout_split_with_too_few_of_a_class_is_a_data_error_naming_y():
+    from priorml import DataError, Spec
+    from priorml.report import holdout_split
+
+    spec = Spec.from_dict({"task": "classification", "features": {"a": {}}})
+    with pytest.raises(DataError, match="too few") as info:  # was: scikit-learn's bare ValueError
+        holdout_split(spec, pd.DataFrame({"a": np.arange(40.0)}), ["no"] * 39 + ["yes"], 0.2)
+    assert [p.where for p in info.value.problems] == ["y"]
