@@ -725,9 +725,10 @@ def cmd_report(args: argparse.Namespace, con: _Console) -> int:
         size = args.test_size if args.test_size is not None else 0.2
         try:
             X, X_test, y_train, y_test = holdout_split(spec, df, y, size, args.random_state)
-        except ValueError as exc:  # scikit-learn's train_test_split: too few rows or too few of a class
+        except ValueError as exc:  # too few rows or too few of a class (a DataError naming y)
+            detail = exc.problems[0].received if getattr(exc, "problems", None) else _first_line(exc)
             raise CLIError(f"cannot hold out {size:g} of {args.data!r} ({len(df)} rows) for the test error: "
-                           f"{_first_line(exc)} Give held-out rows with --test TEST_DATA, another share with "
+                           f"{detail}. Give held-out rows with --test TEST_DATA, another share with "
                            "--test-size, or none with --test-size 0.") from None
     else:
         X, y_train = df, y

@@ -480,6 +480,7 @@ def test_report_holdout_too_few_of_a_class(tmp_path, capsys):
                  "--no-compare", "--no-check", *FAST]) == 2
     err = capsys.readouterr().err
     assert "d.csv" in err and "--test-size" in err and "Traceback" not in err
+    assert "too few" in err  # the reason, not only "Invalid data"
     assert not (tmp_path / "r.html").exists()
 
 
