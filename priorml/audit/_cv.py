@@ -147,6 +147,9 @@ def resolve_cv(cv: Any, X: Any, y: np.ndarray, y_codes: np.ndarray | None, rando
     clf = y_codes is not None
     counts = _class_counts(y_codes) if clf else None
     minority = int(counts.min()) if clf else n
+    if n < 2:  # leave-one-out of one row would fit on no rows at all
+        raise SpecError([Problem("y", "at least 2 rows (every fit needs a training row and a test row)",
+                                 f"{n} row", "Collect more rows.")], title="Invalid data for compare")
     if clf and minority < 2:
         raise SpecError([Problem("y", "at least 2 rows of each class (a training part must contain both classes)",
                                  f"class counts {counts.tolist()}", "Collect more rows of the rare class.")],

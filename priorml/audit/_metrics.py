@@ -3,9 +3,18 @@
 Regression: ``rmse``, ``mae``, ``r2``. Binary classification (positive class
 = the larger label, as in the priorml classifiers; predicted label =
 probability > 0.5): ``accuracy``, ``precision``, ``recall``, ``f1``,
-``roc_auc``, ``log_loss`` (probabilities clipped to [1e-15, 1 - 1e-15]) and
-``brier``. A metric that is undefined on a set of rows (R2 on one row, ROC AUC
-on one class) is NaN, never an error.
+``roc_auc``, ``log_loss`` (probabilities clipped to [eps, 1 - eps], eps the
+float64 machine epsilon, as scikit-learn does) and ``brier``; every defined
+value is that of ``sklearn.metrics`` on the same rows. A metric that is
+undefined on a set of rows because of the rows themselves (R2 on one row or a
+constant target, ROC AUC without both classes, recall without a positive row)
+is NaN, never an error (scikit-learn warns and gives 0 or NaN): it is
+undefined for every model alike, so the mean over splits leaves the same
+splits out for all. Precision without a predicted positive and F1 without
+any positive (predicted or true) are 0, scikit-learn's ``zero_division=0``:
+whether they are defined depends on the model's own predictions, and leaving
+those splits out of a model's mean would flatter a model that rarely
+predicts the positive class.
 
 Two intervals for the paired difference of a metric between two models:
 
@@ -35,7 +44,8 @@ CLASSIFICATION_METRICS = ("accuracy", "precision", "recall", "f1", "roc_auc", "l
 LOWER_IS_BETTER = frozenset({"rmse", "mae", "log_loss", "brier"})
 #: the default primary metric of each task: proper, continuous, defined on every fold
 PRIMARY = {"regression": "rmse", "classification": "log_loss"}
-EPS = 1e-15
+#: probabilities are clipped to [EPS, 1 - EPS] in the log loss, as ``sklearn.metrics.log_loss`` does
+EPS = float(np.finfo(np.float64).eps)
 
 
 def metrics_for(task: str) -> tuple[str, ...]:
@@ -68,7 +78,7 @@ def _accuracy(y: np.ndarray, p: np.ndarray) -> float:
 def _precision(y: np.ndarray, p: np.ndarray) -> float:
     pred = _labels(p)
     n = int(pred.sum())
-    return float(np.sum((pred == 1) & (y == 1)) / n) if n else float("nan")
+    return float(np.sum((pred == 1) & (y == 1)) / n) if n else 0.0  # zero_division=0: see the module notes
 
 
 def _recall(y: np.ndarray, p: np.ndarray) -> float:
@@ -80,7 +90,7 @@ def _f1(y: np.ndarray, p: np.ndarray) -> float:
     pred = _labels(p)
     tp = float(np.sum((pred == 1) & (y == 1)))
     denom = float(pred.sum() + np.sum(y == 1))
-    return 2 * tp / denom if denom else float("nan")
+    return 2 * tp / denom if denom else 0.0  # zero_division=0: see the module notes
 
 
 def _roc_auc(y: np.ndarray, p: np.ndarray) -> float:

@@ -32,6 +32,12 @@ that makes the plain t interval too narrow. For leave-one-out, per-split R2, AUC
 and the like are undefined: all metrics are computed on the pooled
 out-of-fold predictions and the interval is a paired percentile bootstrap
 over rows (2000 resamples), which treats the fitted models as fixed.
+Pooled leave-one-out ROC AUC is biased downwards, the more so the more a model
+leans on the training mean: leaving out a positive row lowers the share of
+positives the model is fitted on, so its prediction for that row drops (a
+model that predicts the training class share has pooled AUC 0, not 0.5). A
+comparison with ``metric="roc_auc"`` under leave-one-out says so in its notes;
+the default log loss has no such bias.
 
 Scaling out
 -----------
@@ -59,6 +65,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..errors import PriorMLError, Problem, SpecError
 from . import _metrics
 from ._engine import jsonable, prepare, resolve_sizes, run, summarise
 from ._models import DEFAULT_MODELS, SpecEncoder, build_models, monotonic_cst
@@ -389,6 +396,71 @@ class LearningCurve:
 
 
 # ---------------------------------------------------------------------- public functions
+def _check_metric_defined(setup: Any) -> None:
+    """The primary metric must be defined on the test rows of some split (pooled: on all tested rows).
+
+    Whether R2, ROC AUC or recall is defined depends on the test rows only (R2 needs two different
+    targets, ROC AUC both classes, recall a positive), never on the predictions, so this is known before
+    any fit. Undefined everywhere: a SpecError (there would be no best baseline and no interval);
+    undefined on some splits: a note, since those splits are left out of every model's mean alike.
+    """
+    protocol, target, m = setup.protocol, setup.target, setup.metric
+    tests = ([np.concatenate([s.test for s in protocol.splits])] if protocol.pooled
+             else [s.test for s in protocol.splits])
+    undefined = sum(not np.isfinite(_metrics.score(setup.task, target[t], target[t], (m,))[m]) for t in tests)
+    if undefined == 0:
+        return
+    need = {"r2": "at least two different target values", "roc_auc": "both classes",
+            "recall": "a row of the positive class"}.get(m, "rows on which it is defined")
+    if undefined == len(tests):
+        got = "the pooled test rows" if protocol.pooled else f"all {len(tests)} test parts of cv"
+        raise SpecError([Problem("metric", f"a metric defined on the test rows ({m} needs {need} in a test part)",
+                                 f"{m!r}, undefined on {got}",
+                                 "Use metric=None (the default), or a stratified cv (e.g. cv=5).")],
+                        title="Invalid metric")
+    setup.notes.append(f"{m} is undefined on {undefined} of {len(tests)} test parts (they lack {need}); means "
+                       "and intervals of every model leave those splits out")
+
+
+def _pooled_auc_note(setup: Any) -> None:
+    """Warn, in the notes, of the downward bias of pooled leave-one-out ROC AUC when it is the primary metric."""
+    if setup.protocol.pooled and setup.metric == "roc_auc":
+        setup.notes.append("pooled leave-one-out ROC AUC is biased downwards, most for models close to the "
+                           "training class share (one that predicts it has AUC 0, not 0.5); prefer the log "
+                           "loss (metric=None) or k-fold cross-validation (e.g. cv=5) for AUC")
+
+
+def _check_predictions(res: Any) -> None:
+    """Every fit predicted one finite value per test row (a probability in [0, 1] for classification).
+
+    A NaN would make the metrics of its split NaN, and the means and intervals, which skip undefined
+    values, would then leave that split out for that model alone; so it is an error naming the model
+    and the splits, as for a model that fails to fit.
+    """
+    setup = res.setup
+    clf = setup.task == "classification"
+    bad: dict[int, list[str]] = {}
+    for (mi, s, si), pred in res.preds.items():
+        split = setup.protocol.splits[s]
+        where = f"split {split.index}" + (f" ({res.train_rows[(s, si)]} training rows)" if res.sizes[0][0] is not None
+                                          else "")
+        if pred.shape != (len(split.test),):
+            bad.setdefault(mi, []).append(f"{where}: {pred.size} predictions for {len(split.test)} test rows")
+        elif not np.isfinite(pred).all():
+            bad.setdefault(mi, []).append(f"{where}: {int(np.sum(~np.isfinite(pred)))} of {pred.size} "
+                                          "predictions not finite")
+        elif clf and ((pred < -1e-9).any() or (pred > 1 + 1e-9).any()):  # rounding aside
+            bad.setdefault(mi, []).append(f"{where}: probabilities outside [0, 1]")
+    if bad:
+        mi, where = min(bad.items())
+        more = f" and {len(where) - 3} more splits" if len(where) > 3 else ""
+        others = [setup.models[m][0] for m in sorted(bad) if m != mi]
+        raise PriorMLError(f"model {setup.models[mi][0]!r} gave unusable predictions on {'; '.join(where[:3])}{more}"
+                           + (f" (also {', '.join(map(repr, others))})" if others else "")
+                           + ": metrics need one finite prediction per test row. Check the model (e.g. for "
+                           "diverging training or inputs it cannot handle), or leave it out of models.")
+
+
 def compare(spec: Any, X: Any, y: Any, models: Sequence[Any] | None = None, cv: Any = None, n_jobs: int | None = None,
             *, random_state: int = 0, progress: bool = False, lattice_params: dict | None = None,
             bayes_params: dict | None = None, metric: str | None = None, confidence: float = 0.95) -> Comparison:
@@ -462,13 +534,18 @@ def compare(spec: Any, X: Any, y: Any, models: Sequence[Any] | None = None, cv: 
         that do not match the spec, ``y`` of another length than ``X``, or a
         protocol that cannot split these rows (e.g. more folds than rows, or
         for classification a splitter that leaves a training part with one
-        class).
+        class), or a ``metric`` undefined on every test part (e.g. ``roc_auc``
+        with test parts of one class).
     PriorMLError
-        When a model fails to fit, naming the model and the split.
+        When a model fails to fit, naming the model and the split, or predicts NaN or infinity (or, for
+        classification, a probability outside [0, 1]), naming the model and the splits.
     """
     setup = prepare(spec, X, y, models, cv, random_state=random_state, n_jobs=n_jobs, progress=progress,
                     lattice_params=lattice_params, bayes_params=bayes_params, metric=metric, confidence=confidence)
+    _check_metric_defined(setup)
+    _pooled_auc_note(setup)
     res = run(setup, None, n_jobs, progress, "priorml compare")
+    _check_predictions(res)
     out = summarise(res)
     table = out["table"]
     best = out["payoff"]["best_baseline"].iloc[0]
@@ -528,12 +605,17 @@ def learning_curve(spec: Any, X: Any, y: Any, sizes: Sequence[int | float] = (50
     SpecError
         As :func:`compare`, and for sizes that are not positive, not numbers,
         fractions above 1, or give fewer than 2 training rows.
+    PriorMLError
+        As :func:`compare`.
     """
     setup = prepare(spec, X, y, models, cv, random_state=random_state, n_jobs=n_jobs, progress=progress,
                     lattice_params=lattice_params, bayes_params=bayes_params, metric=metric, confidence=confidence)
     resolved, notes = resolve_sizes(sizes, setup.protocol, setup.codes)
     setup.notes.extend(notes)
+    _check_metric_defined(setup)
+    _pooled_auc_note(setup)
     res = run(setup, resolved, n_jobs, progress, "priorml learning_curve")
+    _check_predictions(res)
     out = summarise(res)
     return LearningCurve(table=out["table"], payoff=out["payoff"], folds=out["folds"],
                          predictions=out["predictions"].assign(
