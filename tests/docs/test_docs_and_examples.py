@@ -62,3 +62,11 @@ def test_there_are_examples_for_each_workflow():
     names = {p.stem for p in EXAMPLES}
     for needed in ("lattice_fit_and_certify", "bayes_elicited_priors", "drift_monitoring", "review_report"):
         assert needed in names
+
+
+def test_readme_states_the_licence_of_every_bundled_dataset():
+    """The bundled data are not all UCI / CC BY 4.0 (diabetes has no licence statement, Seattle is public domain)."""
+    readme = (ROOT / "README.md").read_text()
+    tail = readme[readme.index("Licence: Apache-2.0"):]
+    for needed in ("CC BY 4.0", "public domain", "no licence", "diabetes", "Seattle", "MIT"):
+        assert needed in tail, needed
