@@ -4,15 +4,22 @@
 every constraint is checked by sweeping the features it concerns over their
 observed range (keypoints, the midpoints between them and a uniform grid),
 with all other features taken from real rows of ``X``. Shapes are checked
-with finite differences (slopes for monotonicity, chords for curvature,
-mixed differences for trust). Monotonic dominance is defined on calibrated
-inputs and is checked there, through the model's own probe. Output bounds are
-checked at the reference rows and along the whole sweep of every feature. A
-Bayesian model is probed on every posterior draw.
+with finite differences over the whole sweep, so that a violation is its full
+size in output units whatever the grid's resolution: monotonicity by the
+largest fall (rise) between any two points, curvature by the largest height of
+a point above the chord of two others (below, for concave), unimodality by the
+largest fall before the peak or rise after it, trust by mixed differences on a
+grid holding both features' keypoints. Monotonic dominance is defined on
+calibrated inputs and is checked there, through the model's own probe. Output
+bounds are checked at the reference rows, along the whole sweep of every
+feature, and at corners where every numeric feature is at an end of its range
+at once. A Bayesian model is probed on every posterior draw.
 
 A row passes when its largest violation is within a tolerance of
-``1e-5 x`` (the spread of the predictions, at least 1), which absorbs the
-float32 arithmetic of TensorFlow and nothing more.
+``1e-5 x`` (the larger of the spread and the size of the predictions; for a
+classifier's log-odds, at least 1), which absorbs the float32 arithmetic of
+TensorFlow and nothing more; it is in output units, so it does not depend on
+the units of the target.
 """
 
 from __future__ import annotations
@@ -30,6 +37,9 @@ __all__ = ["certify", "Certificate", "CertificateRow"]
 
 GRID = 33
 REL_TOL = 1e-5
+TRUST_GRID = 9  # points per feature of the trust grid, besides the keypoints (at most MAX_KEYPOINTS of them)
+MAX_KEYPOINTS = 21
+CORNERS = 8  # random corners per reference row for the output bounds, besides the two monotone ones
 
 
 @dataclass
@@ -48,12 +58,15 @@ class CertificateRow:
     passed: bool
     draws_share: float | None = None  # Bayesian fits: share of the posterior draws probed that satisfy it
     # How far the prediction moves along the constrained feature(s) over the probed domain (output units;
-    # mean over reference rows and posterior draws). None where it does not apply (output bounds).
+    # mean over reference rows and posterior draws); for trust, how much the range of the prediction along
+    # the main feature changes along the condition (the interaction the constraint is about). None where it
+    # does not apply (output bounds).
     effect: float | None = None
 
     @property
     def vacuous(self) -> bool:
-        """The model does not move along the feature(s): the constraint holds, but says nothing."""
+        """The model does not move along the feature(s) (for trust: it has no interaction between them):
+        the constraint holds, but says nothing."""
         return self.effect is not None and self.effect <= self.tolerance
 
     def to_dict(self) -> dict[str, Any]:
@@ -113,9 +126,13 @@ class Certificate:
                line(head), line(["-" * w for w in widths])]
         out += [line(b) for b in body]
         if self.vacuous:
-            out.append("note: the prediction does not move along " + ", ".join(sorted({r.features for r in self.vacuous}))
-                       + ": those constraints hold trivially (effect = how far the prediction moves along the "
-                       "constrained feature(s), mean over the probed rows)")
+            flat = sorted({r.features for r in self.vacuous if r.constraint != "trust"})
+            additive = [r.features.split(" | ") for r in self.vacuous if r.constraint == "trust"]
+            parts = (["the prediction does not move along " + ", ".join(flat)] if flat else []) + [
+                f"the effect of {a} does not change with {b}" for a, b in additive]
+            out.append("note: " + "; ".join(parts) + ": those constraints hold trivially (effect = how far the "
+                       "prediction moves along the constrained feature(s), for trust how much the range along the "
+                       "main feature changes along the condition; mean over the probed rows)")
         return "\n".join(out)
 
     __repr__ = __str__
@@ -174,9 +191,11 @@ class _Prober:
             return np.asarray(self.model.decision_function(X), dtype=float)[None, :]
         return np.asarray(self.model.predict(X), dtype=float)[None, :]
 
+    def keypoints(self, name: str) -> np.ndarray:
+        return np.asarray(self.model.schema_[name].keypoints, dtype=float)
+
     def grid(self, name: str) -> np.ndarray:
-        fs = self.model.schema_[name]
-        kp = np.asarray(fs.keypoints, dtype=float)
+        kp = self.keypoints(name)
         mids = (kp[:-1] + kp[1:]) / 2
         return np.unique(np.concatenate([kp, mids, np.linspace(kp[0], kp[-1], GRID)]))
 
@@ -201,22 +220,49 @@ class _Prober:
         return out.reshape(out.shape[0], n, len(va), len(vb))
 
 
+def _largest_fall(v: np.ndarray) -> np.ndarray:
+    """Largest ``v[i] - v[j]`` over ``i < j`` along the last axis (<= 0 for an increasing ``v``): the whole
+    fall, not the largest fall between neighbours, which shrinks with the grid's step."""
+    if v.shape[-1] < 2:
+        return np.zeros(v.shape[:-1])
+    return np.max(np.maximum.accumulate(v, axis=-1)[..., :-1] - v[..., 1:], axis=-1)
+
+
 def _peak_violation(v: np.ndarray) -> float:
     """Largest fall before the maximum or rise after it (0 for a unimodal peak)."""
     m = int(np.argmax(v))
-    before = np.max(v[:m] - v[1:m + 1]) if m > 0 else 0.0
-    after = np.max(v[m + 1:] - v[m:-1]) if m < len(v) - 1 else 0.0
+    before = _largest_fall(v[:m + 1]) if m > 0 else 0.0
+    after = _largest_fall(-v[m:]) if m < len(v) - 1 else 0.0
     return float(max(before, after, 0.0))
 
 
 def _chord_violation(x: np.ndarray, v: np.ndarray, sign: int) -> np.ndarray:
-    """Largest amount by which a point lies above (convex, sign=1) the chord of its neighbours,
-    along the last axis."""
-    if v.shape[-1] <= 2:
-        return np.zeros(v.shape[:-1])
-    w = (x[2:] - x[1:-1]) / (x[2:] - x[:-2])
-    chord = w * v[..., :-2] + (1 - w) * v[..., 2:]
-    return np.max(sign * (v[..., 1:-1] - chord), axis=-1)
+    """Largest amount by which a point lies above (convex, sign=1) the chord of any two points on either
+    side of it, along the last axis: the height of ``sign * v`` above its greatest convex minorant. (The
+    chord of the two neighbours only sees a violation shrink with the square of the grid's step.)"""
+    u = sign * np.asarray(v, dtype=float)
+    shape = u.shape[:-1]
+    u = u.reshape(-1, u.shape[-1])
+    out = np.zeros(len(u))
+    if u.shape[-1] > 2:
+        xs = np.asarray(x, dtype=float)
+        xl = xs.tolist()
+        # Rows whose slopes never fall are convex: only the others need their hull (plain floats: fast enough
+        # for thousands of posterior draws x reference rows).
+        slopes = np.diff(u, axis=-1) / np.diff(xs)
+        for r in np.flatnonzero(np.any(np.diff(slopes, axis=-1) < 0, axis=-1)):
+            row = u[r].tolist()
+            hull: list[int] = []  # lower hull, left to right
+            for j, (xj, vj) in enumerate(zip(xl, row)):
+                while len(hull) >= 2:
+                    i, k = hull[-2], hull[-1]
+                    if (row[k] - row[i]) * (xj - xl[i]) >= (vj - row[i]) * (xl[k] - xl[i]):
+                        hull.pop()  # k lies on or above the chord from i to j
+                    else:
+                        break
+                hull.append(j)
+            out[r] = np.max(u[r] - np.interp(xs, xs[hull], u[r, hull]))
+    return out.reshape(shape)
 
 
 def _per_function(a: np.ndarray) -> np.ndarray:
@@ -265,8 +311,11 @@ def certify(model: Any, X: Any, *, n_rows: int | None = None, random_state: int 
     spec = probe.spec
     base_pred = probe(probe.ref)
     mean_pred = base_pred.mean(axis=0)
-    spread = float(np.ptp(mean_pred)) if mean_pred.size > 1 else 1.0
-    tol = REL_TOL * max(1.0, spread, float(np.max(np.abs(mean_pred))) if mean_pred.size else 1.0)
+    # In output units: a floor of 1 would make a target in small units (a rate of 1e-6) pass any violation
+    # and mark every row vacuous. Log-odds are a unit of their own, where 1e-5 is negligible.
+    floor = 1.0 if spec.task == "classification" else 0.0
+    spread = float(np.ptp(mean_pred)) if mean_pred.size > 1 else 0.0
+    tol = REL_TOL * max(floor, spread, float(np.max(np.abs(mean_pred))) if mean_pred.size else 0.0)
     bayes = hasattr(model, "predict_draws")
     enforce = getattr(model, "_enforcement", None)
     cert = Certificate(type(model).__name__, "bayes" if bayes else "lattice", len(probe.ref))
@@ -275,12 +324,11 @@ def certify(model: Any, X: Any, *, n_rows: int | None = None, random_state: int 
     per = f" x {n_fun} posterior draws" if bayes else ""
 
     def add(kind: str, feats: str, statement: str, key: Any, domain: str, probes: int, viol: np.ndarray,
-            sweep: np.ndarray | None) -> None:
+            effect: float | None) -> None:
         viol = np.atleast_1d(np.asarray(viol, dtype=float))
         enf, how = enforce(kind, key) if enforce else ("unknown", "")
         worst = float(max(np.max(viol), 0.0)) + 0.0  # + 0.0: a max violation of -0.0 prints as 0
         share = float(np.mean(viol <= tol)) if bayes else None
-        effect = None if sweep is None else _mean_range(sweep)
         cert.rows.append(CertificateRow(kind, feats, statement, enf, how, domain + per, int(probes) * n_fun, worst,
                                         tol, bool(worst <= tol), share, effect))
 
@@ -303,15 +351,16 @@ def certify(model: Any, X: Any, *, n_rows: int | None = None, random_state: int 
             if f.monotonic:
                 word = "increasing" if f.monotonic > 0 else "decreasing"
                 add("monotonic", f.name, f"prediction is {word} in {f.name}", f.name, dom, probes,
-                    _per_function(-f.monotonic * np.diff(V, axis=-1)), V)
+                    _per_function(_largest_fall(f.monotonic * V)), _mean_range(V))
             if f.shape:
                 sign = 1 if f.shape == "convex" else -1
                 add(f.shape, f.name, f"prediction is {f.shape} in {f.name}", f.name, dom, probes,
-                    _per_function(_chord_violation(grid, V, sign)), V)
+                    _per_function(_chord_violation(grid, V, sign)), _mean_range(V))
             if f.unimodal:
                 sign = 1 if f.unimodal == "peak" else -1
                 viol = np.array([max(_peak_violation(sign * row) for row in Vf) for Vf in V])
-                add("unimodal", f.name, f"prediction has a single {f.unimodal} in {f.name}", f.name, dom, probes, viol, V)
+                add("unimodal", f.name, f"prediction has a single {f.unimodal} in {f.name}", f.name, dom, probes, viol,
+                    _mean_range(V))
         elif isinstance(f, CategoricalFeature) and f.order:
             cats = list(model.schema_[f.name].categories)
             keyed = {str(c): c for c in cats}
@@ -323,15 +372,19 @@ def certify(model: Any, X: Any, *, n_rows: int | None = None, random_state: int 
             pos = {str(c): i for i, c in enumerate(levels)}
             viol = np.max([_per_function(V[..., pos[str(a)]] - V[..., pos[str(b)]]) for a, b in pairs], axis=0)
             text = "; ".join(f"f({a}) <= f({b})" for a, b in pairs)
-            add("order", f.name, text, f.name, f"{len(levels)} categories x {nref} rows", V.shape[1] * V.shape[2], viol, V)
+            add("order", f.name, text, f.name, f"{len(levels)} categories x {nref} rows", V.shape[1] * V.shape[2], viol,
+                _mean_range(V))
 
     for inter in spec.interactions:
         a, b = inter.features
         if isinstance(inter, Trust):
-            ga, gb = _coarse(probe.grid(a)), _coarse(probe.grid(b))
+            # keypoints too: both backends' surfaces are piecewise (multi)linear between them, so mixed differences
+            # on a grid without them could sum a violating cell with its neighbours and miss it
+            ga, gb = (np.union1d(_coarse(probe.grid(n), TRUST_GRID), _coarse(probe.keypoints(n), MAX_KEYPOINTS))
+                      for n in (a, b))
             V = probe.sweep2(a, ga, b, gb)  # (F, n, |ga|, |gb|)
             main_dir = spec[a].monotonic
-            dom = f"{a} x {b} grid {len(ga)}x{len(gb)} x {nref} rows"
+            dom = f"{a} x {b} grid {len(ga)}x{len(gb)} (keypoints and a uniform grid) x {nref} rows"
             if inter.kind == "edgeworth":
                 mixed = np.diff(np.diff(V, axis=2), axis=3)
                 viol = _per_function(-main_dir * inter.direction * mixed)
@@ -342,18 +395,22 @@ def certify(model: Any, X: Any, *, n_rows: int | None = None, random_state: int 
                 d = inter.direction
                 viol = np.maximum(_per_function(d * np.diff(lower, axis=-1)), _per_function(-d * np.diff(upper, axis=-1)))
                 stmt = f"the range of the prediction along {a} {'widens' if d > 0 else 'narrows'} as {b} grows (trapezoid)"
-            add("trust", f"{a} | {b}", stmt, inter, dom, V[0].size, viol, V)
+            # the effect is the interaction's: how much the range along `a` changes along `b` (the main effects
+            # move the prediction along a and b whether or not there is any interaction)
+            add("trust", f"{a} | {b}", stmt, inter, dom, V[0].size, viol, _mean_range(V.max(axis=2) - V.min(axis=2)))
         elif isinstance(inter, Dominance):
             Va = full_sweep(a)  # the effect reported is the dominant feature's
             if inter.kind == "range":
+                Vb = full_sweep(b)
                 ra = np.ptp(Va, axis=-1)
-                rb = np.ptp(full_sweep(b), axis=-1)
+                rb = np.ptp(Vb, axis=-1)
                 add("dominance", f"{a} > {b}", f"the range of the effect of {a} is at least that of {b} (range)", inter,
-                    f"full sweeps of {a} and {b} x {nref} rows", 2 * nref * GRID, _per_function(rb - ra), Va)
+                    f"full sweeps of {a} and {b} x {nref} rows", nref * (Va.shape[2] + Vb.shape[2]), _per_function(rb - ra),
+                    _mean_range(Va))
             else:
                 probes, viol, dom = model._certify_monotonic_dominance(probe.ref, a, b)
                 add("dominance", f"{a} > {b}", f"the slope along {a} is at least the slope along {b} per unit of calibrated input",
-                    inter, dom, probes, viol, Va)
+                    inter, dom, probes, viol, _mean_range(Va))
 
     if spec.output is not None:
         lo = spec.output.min if spec.output.min is not None else -np.inf
@@ -371,10 +428,28 @@ def certify(model: Any, X: Any, *, n_rows: int | None = None, random_state: int 
             lows.append(flat.min(axis=1))
             highs.append(flat.max(axis=1))
             n_probes += flat.shape[1]
+        # Several features at an end at once (an additive effect peaks where every feature does): no real row
+        # nor one-feature sweep need reach such a corner. Per row: every monotone feature at its upper end,
+        # every one at its lower end, and random corners of all numeric features.
+        numeric = [f for f in spec.features if isinstance(f, NumericFeature)]
+        if numeric:
+            ends = {f.name: probe.keypoints(f.name)[[0, -1]] for f in numeric}
+            corners = probe.ref.loc[probe.ref.index.repeat(2 + CORNERS)].reset_index(drop=True)
+            pick = rng.integers(0, 2, size=(len(corners), len(numeric)))  # 0: lower end, 1: upper end
+            mono = np.array([f.monotonic or 0 for f in numeric])
+            pick[0::2 + CORNERS, mono != 0] = mono[mono != 0] > 0  # the other features: random ends
+            pick[1::2 + CORNERS, mono != 0] = mono[mono != 0] < 0
+            for j, f in enumerate(numeric):
+                corners[f.name] = ends[f.name][pick[:, j]].astype(object)
+            C = probe(corners)
+            lows.append(C.min(axis=1))
+            highs.append(C.max(axis=1))
+            n_probes += C.shape[1]
         viol = np.maximum(lo - np.min(lows, axis=0), np.max(highs, axis=0) - hi)
         add("output", "(output)", f"prediction in [{spec.output.min}, {spec.output.max}]", "output",
-            f"{nref} rows and each feature over its grid (numeric: keypoints, midpoints, {GRID}-point grid; "
-            "categorical: every category)", n_probes, viol, None)
+            f"{nref} rows, each feature over its grid (numeric: keypoints, midpoints, {GRID}-point grid; "
+            f"categorical: every category) and {2 + CORNERS} corners per row (numeric features at the ends of "
+            "their ranges at once)", n_probes, viol, None)
     return cert
 
 

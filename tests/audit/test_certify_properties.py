@@ -3,7 +3,8 @@
 Each example draws a spec (monotone, convex/concave, unimodal, ordered
 categories, output bounds, trust, dominance), data with a signal in it, and a
 model type; the fitted model must pass every row of its certificate, move
-along every constrained feature (no row holds vacuously), and not be trivially flat.
+along every constrained feature (no row but a trust row holds vacuously: the
+data have no interaction), and not be trivially flat.
 """
 
 from __future__ import annotations
@@ -104,7 +105,9 @@ def _check(spec, X, y, model, seed):
     cert = priorml.certify(reg, X, n_rows=60)
     assert len(cert) >= sum(1 for f in spec.features if getattr(f, "is_constrained", False))
     assert cert.passed, f"\n{spec.to_yaml()}\nmodel={model}\n{cert}"
-    assert not cert.vacuous, f"constraints that hold only because a feature is ignored:\n{spec.to_yaml()}\n{cert}"
+    # the data have no interaction, so a trust row may rightly be vacuous (its effect is the interaction's size)
+    assert not [r for r in cert.vacuous if r.constraint != "trust"], \
+        f"constraints that hold only because a feature is ignored:\n{spec.to_yaml()}\n{cert}"
     pred = reg.predict(X)
     assert np.ptp(pred) > 0.02 * np.ptp(y), "model is trivially flat"
 
