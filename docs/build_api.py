@@ -36,7 +36,7 @@ SECTIONS = [
     ("Validation report", "priorml.report", None),
     ("Datasets", "priorml.datasets", None),
     ("Errors and warnings", "priorml", ["PriorMLError", "SpecError", "DataError", "BackendUnavailableError",
-                                        "ModelFormatError", "ConstraintWarning", "SamplerWarning"]),
+                                        "ModelFormatError", "ConstraintWarning", "SamplerWarning", "DataWarning"]),
 ]
 
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")

@@ -193,6 +193,11 @@ class _BayesBase(SpecEstimator):
         gaussian/student_t fits, log target for lognormal, logit for classifiers, log-rate for
         poisson) with a credible band.
 
+        Centred: in every posterior draw the curve averages 0 over the training rows, so ``mean``
+        and the band (equal-tailed, ``prob``) are about the effect's shape and size, not its level
+        (the intercept carries that). For the main feature of an edgeworth trust it is the main
+        effect only, without the trust surface.
+
         Returns a dict ``feature -> DataFrame`` with columns ``x, mean, lower, upper``.
         """
         import pandas as pd
@@ -340,8 +345,11 @@ class BayesianRegressor(RegressorMixin, _BayesBase):
         ``auto``: gaussian. ``lognormal`` (positive targets, multiplicative noise) models
         ``log y``; :meth:`predict` returns the mean ``exp(mu + sigma^2 / 2)``. It refuses
         what exp would bend (concave shapes, trust, range dominance, bounds other than
-        ``min <= 0``). User priors in target units are translated to log units at the
-        geometric mean of ``y`` (first order; the prior table says so).
+        ``min <= 0``). User priors in target units are translated to log units to first
+        order (the prior table says so): a noise scale at the geometric mean of ``y``, an
+        effect at the mean prediction ``exp(intercept + sigma^2 / 2)`` where every effect is
+        at its average over the training rows (in each draw of the intercept and of the
+        noise sd ``sigma`` of ``log y``), as the prediction is that mean, not the median.
     method : {'nuts', 'advi', 'map'}
         Full MCMC, or a quick approximation.
     sampler : {'auto', 'pymc', 'nutpie', 'numpyro'}

@@ -41,8 +41,10 @@ class EffectPrior:
     It is the change of the Bayesian model's linear predictor: the prediction's
     change for gaussian/student_t without output bounds; logits for a classifier,
     log-rate for poisson, inside the bounds' link with output bounds (the
-    prediction changes less near a bound), translated to log units at the
-    target's geometric mean for lognormal (first order).
+    prediction changes less near a bound), translated to log units for
+    lognormal at the mean prediction ``exp(intercept + sigma^2 / 2)`` where
+    every effect is at its average over the training rows (first order, in
+    each draw of the intercept and the noise sd ``sigma`` of ``log y``).
 
     For the main ``feature`` of an edgeworth trust it is a prior on the main
     effect alone: the prediction's change across the feature's range where the
@@ -64,7 +66,7 @@ class EffectPrior:
         eff = _canon.plain_data(self.effect)
         if not isinstance(eff, (list, tuple)) or len(eff) != 2:
             chk.add("effect", "a range [low, high] of the total change across the feature's range", eff,
-                    "Write effect: [low, high] in target units, e.g. [-20, -5].")
+                    "Write effect: [low, high] in target units (logits for a classifier), e.g. [-20, -5].")
         else:
             lo = chk.canon("effect", eff[0], _canon.number)
             hi = chk.canon("effect", eff[1], _canon.number)

@@ -34,7 +34,9 @@ change of ``eta`` from the smallest to the largest keypoint):
 A user's effect prior is a prior on ``R``, the change of the additive predictor
 ``eta``: in target units for gaussian and student_t (inside the bounds' link when
 the output is bounded, so the prediction changes less near a bound), in logits
-for classifiers and log-rate for poisson; the prior table says which. ``R`` is
+for classifiers and log-rate for poisson; for lognormal, the change of the mean
+prediction translated to log units at the mean prediction where every term is 0,
+``exp(intercept + sigma^2 / 2)``, in each draw (first order); the prior table says which. ``R`` is
 the change between the feature's first and last keypoint, whatever the data's
 range: explicit keypoints wider than the data put the prior on the wider range.
 On the main feature of an edgeworth trust, ``R`` is the main effect's change only,
@@ -298,13 +300,17 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
     classification = likelihood == "bernoulli"
     counts = likelihood == "poisson"
     lognormal = likelihood == "lognormal"
-    # user priors in target units -> model units; for lognormal, a change of d target units at the geometric
-    # mean g of y is a change of about d / g in log y (first-order, recorded as such in the prior table)
+    # user priors in target units -> model units; for lognormal, a noise sd of s target units at the geometric
+    # mean g of y is one of about s / g in log y (first order, recorded as such in the prior table); effects
+    # are translated below, at the level of the mean prediction
     level = float(np.exp(schema.y_mean)) if lognormal else 1.0
     scale = 1.0 if (classification or counts) else schema.y_scale * level
     unit = "logit" if classification else ("log-rate" if counts else
                                            "standardised log target" if lognormal else "standardised target")
     per_level = f"; translated to log units at the geometric mean of y ({level:.4g}), first order" if lognormal else ""
+    per_mean_level = ("; translated to log units at the mean prediction where every effect is at its average over "
+                      "the training rows, exp(intercept + sigma^2 / 2) in each draw (sigma the noise sd of log y), "
+                      "first order" if lognormal else "")
     user_unit = _user_effect_unit(spec, likelihood)
     effect_level = _EffectLevel(pm, effect_scale, likelihood, unit, records)
     idx = {n: i for i, n in enumerate(spec.feature_names)}
@@ -346,6 +352,34 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
             b0 = pm.Normal("b0", mu0, sd0)
             records.append(PriorRecord("intercept", None, "Normal", {"mu": mu0, "sigma": sd0}, "scaled", unit))
 
+        # ------------------------------------------------------------------ noise scale (made below; before the
+        # effects for lognormal, whose effect priors need it)
+        def noise():
+            if classification or counts:
+                return None
+            ns = spec.priors.noise
+            # Student-t noise: sigma is the scale of the t, its sd sigma sqrt(nu / (nu - 2)) (nu > 2) is larger
+            t_scale = ("; the scale of the Student-t noise, whose sd is sigma sqrt(nu / (nu - 2)) for nu > 2"
+                       if likelihood == "student_t" else "")
+            if ns is not None:
+                sigma_user = pm.HalfNormal("sigma_user", ns.scale)
+                records.append(PriorRecord("noise", None, "HalfNormal", {"sigma": ns.scale}, "user",
+                                           "target units" + per_level + t_scale))
+                return pm.Deterministic("sigma", sigma_user / scale)
+            records.append(PriorRecord("noise", None, "HalfNormal", {"sigma": 1.0}, "scaled", unit + t_scale))
+            return pm.HalfNormal("sigma", 1.0)
+
+        effect_scale_user = scale
+        if lognormal:
+            # before the effects: a user's effect prior is on the change of the mean prediction exp(mu + s^2 / 2)
+            # (s the noise sd of log y), whose slope in mu is the mean prediction itself; it is translated at the
+            # mean prediction where every (centred) term is 0, per draw of the intercept and of sigma
+            sigma = noise()
+            if log_mean is not None:
+                b0 = _lognormal_intercept(pm, log_mean, sigma, schema)
+            effect_scale_user = schema.y_scale * pt.exp(
+                schema.y_mean + schema.y_scale * b0 + 0.5 * (sigma * schema.y_scale) ** 2)
+
         # ------------------------------------------------------------------ main effects
         slopes: dict[int, Any] = {}
         totals: dict[int, Any] = {}
@@ -355,10 +389,10 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
             f = spec.features[j]
             term = terms[j]
             if isinstance(f, CategoricalFeature):
-                values[term.name] = _categorical(pm, pt, f, schema.features[j], term, records)
+                values[term.name] = _categorical(pm, pt, f, schema.features[j], term, records, unit)
                 continue
-            s, R = _numeric_slopes(pm, pt, spec, f, j, term, idx, slopes, totals, scale, unit, smoothness, records,
-                                   per_level, effect_level, user_unit)
+            s, R = _numeric_slopes(pm, pt, spec, f, j, term, idx, slopes, totals, effect_scale_user, unit, smoothness,
+                                   records, per_mean_level, effect_level, user_unit)
             slopes[j], totals[j] = s, R
             w = unit_widths(term.knots[0])
             values[term.name] = pt.concatenate([pt.zeros(1), pt.cumsum(s * w)])
@@ -368,21 +402,8 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
             values[term.name] = _trust_surface(pm, pt, spec, t, term, k, records)
 
         # ------------------------------------------------------------------ noise scale
-        sigma = None
-        if not (classification or counts):
-            ns = spec.priors.noise
-            if ns is not None:
-                sigma_user = pm.HalfNormal("sigma_user", ns.scale)
-                sigma = pm.Deterministic("sigma", sigma_user / scale)
-                records.append(PriorRecord("noise", None, "HalfNormal", {"sigma": ns.scale}, "user",
-                                           "target units" + per_level))
-            else:
-                sigma = pm.HalfNormal("sigma", 1.0)
-                records.append(PriorRecord("noise", None, "HalfNormal", {"sigma": 1.0}, "scaled", unit))
-        if log_mean is not None:
-            # E[y] = exp(mu + s^2 / 2) with s the noise sd of log y: the prior is on that mean, not on exp(mu)
-            s_log = sigma * schema.y_scale
-            b0 = pm.Deterministic("b0", (log_mean - 0.5 * s_log ** 2 - schema.y_mean) / schema.y_scale)
+        if not lognormal:
+            sigma = noise()
 
         centred = []
         for term in terms:
@@ -420,6 +441,13 @@ def build_model(spec: Spec, schema, terms: list[Term], Xenc: np.ndarray, y: np.n
             else:
                 pm.Normal("y", mu=mu, sigma=sigma, observed=obs, dims="obs")
     return BuildResult(model, records, link, [] if sufficient else [f"W_{t.name}" for t in terms])
+
+
+def _lognormal_intercept(pm, log_mean, sigma, schema):
+    """``b0`` (standardised log target) from the log of the mean prediction: E[y] = exp(mu + s^2 / 2) with s the
+    noise sd of log y, so a user's intercept prior is on that mean, not on exp(mu)."""
+    s_log = sigma * schema.y_scale
+    return pm.Deterministic("b0", (log_mean - 0.5 * s_log ** 2 - schema.y_mean) / schema.y_scale)
 
 
 def _linked_intercept(likelihood: str, mean: float, sd: float) -> tuple[float, float, str]:
@@ -509,6 +537,8 @@ def _numeric_slopes(pm, pt, spec, f: NumericFeature, j: int, term: Term, idx, sl
     name = f"g{j}"
     prior = spec.priors.effect(f.name)
     feature = f.name
+    dominated_range = [d.over for d in spec.dominances if d.feature == feature and d.kind == "range"]
+    dominated_slope = [d.over for d in spec.dominances if d.feature == feature and d.kind == "monotonic"]
 
     def smooth(tag: str):
         tau = pm.HalfNormal(f"{name}_{tag}_tau", smoothness)
@@ -529,6 +559,12 @@ def _numeric_slopes(pm, pt, spec, f: NumericFeature, j: int, term: Term, idx, sl
         sigma = float(np.sqrt(2.0)) if effect_level.learn else 1.0
         what = ("rise plus fall across the range (at most; less where the mode is near a keypoint segment)"
                 if tag == "amplitude" else "|total change| across the range")
+        if dominated_range or dominated_slope:  # R is what the feature adds to the floor its dominances set
+            floors = ([f"the largest |total change| of {', '.join(map(repr, dominated_range))} (range dominance)"]
+                      if dominated_range else []) + (
+                [f"the largest |slope| of {', '.join(map(repr, dominated_slope))} per unit of the scaled range "
+                 "times that range (monotonic dominance)"] if dominated_slope else [])
+            what += f" in excess of {' plus '.join(floors)}; the total change is this excess plus that floor"
         records.append(PriorRecord(f"{name}_{tag}", feature, "LogNormal", {"mu": effect_level.log_scale, "sigma": sigma},
                                    "scaled", f"{what}, {unit}" + effect_level.note()))
         return R
@@ -606,12 +642,13 @@ def _numeric_slopes(pm, pt, spec, f: NumericFeature, j: int, term: Term, idx, sl
     return R + d_ - pt.sum(w * d_), R
 
 
-def _categorical(pm, pt, f: CategoricalFeature, fs, term: Term, records):
+def _categorical(pm, pt, f: CategoricalFeature, fs, term: Term, records, unit: str):
     name = term.name.replace("f_", "c")
     n = term.n_values
     sigma = pm.HalfNormal(f"{name}_sigma", 1.0)
     records.append(PriorRecord(f"{name}_sigma", f.name, "HalfNormal", {"sigma": 1.0}, "scaled",
-                               "spread of the category effects"))
+                               f"spread of the category effects, {unit}: each level without a lower neighbour "
+                               f"in the order is Normal(0, {name}_sigma)"))
     keys = [_cat_key(c) for c in fs.categories]
     preds: dict[int, list[int]] = {i: [] for i in range(n)}
     for a, b in f.order_pairs:
@@ -623,6 +660,9 @@ def _categorical(pm, pt, f: CategoricalFeature, fs, term: Term, records):
     vals: dict[int, Any] = {r: sigma * z[k] for k, r in enumerate(roots)}
     if inner:
         inc = pm.HalfNormal(f"{name}_step", 1.0, shape=len(inner))
+        records.append(PriorRecord(f"{name}_step", f.name, "HalfNormal", {"sigma": 1.0}, "default",
+                                   f"order: each level above another is the largest of its lower neighbours plus "
+                                   f"{name}_sigma times this increment"))
         pos = {i: k for k, i in enumerate(inner)}
         while len(vals) < n:
             for i in inner:

@@ -1,8 +1,10 @@
 """Priors of the Bayesian backend, each recorded with its origin.
 
 * ``user``: from the spec's ``priors`` block, in the user's units, never
-  rescaled (with ``likelihood="lognormal"``, translated to log units at the
-  geometric mean of the target, to first order, and noted as such). An effect range with a probability becomes a distribution that
+  rescaled (with ``likelihood="lognormal"``, translated to log units to first
+  order, and noted as such: a noise scale at the geometric mean of the target,
+  an effect at the mean prediction ``exp(intercept + sigma^2 / 2)``, in each
+  draw). An effect range with a probability becomes a distribution that
   puts exactly that probability in the range (solved in closed form):
   a log-normal symmetric in log space for a magnitude bounded away from 0, a
   half-normal when the range starts at 0, a normal for a signed effect.

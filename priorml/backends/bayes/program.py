@@ -49,7 +49,7 @@ class BayesProgram:
         if self.likelihood == "bernoulli":
             return (rng.random(mu.shape) < mu).astype(float)
         if self.likelihood == "poisson":
-            return rng.poisson(mu).astype(float)
+            return _poisson(mu, rng)
         sigma = self.draws["sigma"][:, None]
         if self.likelihood == "student_t":
             nu = self.draws["nu"][:, None]
@@ -92,6 +92,23 @@ class BayesProgram:
     def from_state(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> "BayesProgram":
         return cls([Term.from_dict(t) for t in meta["terms"]], meta["link"], meta["likelihood"],
                    {k: arrays[f"draw__{k}"] for k in meta["draw_names"]})
+
+
+#: Poisson draws with a larger rate are drawn from its normal approximation (skewness 1 / sqrt(rate) < 3e-8):
+#: numpy refuses rates above about 9.2e18 ("lam value too large"), which wide prior draws of a log-rate reach
+POISSON_NORMAL_FROM = 1e15
+
+
+def _poisson(rate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Poisson draws (float) for any rate, an infinite one (exp overflow) giving inf."""
+    big = ~(rate <= POISSON_NORMAL_FROM)  # NaN-safe; inf is big
+    out = rng.poisson(np.where(big, 0.0, rate)).astype(float)
+    if big.any():
+        r = rate[big]
+        with np.errstate(invalid="ignore"):
+            approx = np.maximum(np.round(r + np.sqrt(r) * rng.standard_normal(r.shape)), 0.0)
+        out[big] = np.where(np.isinf(r), r, approx)
+    return out
 
 
 def stack_draws(idata, names: list[str]) -> dict[str, np.ndarray]:
