@@ -344,6 +344,12 @@ def load(path: str | os.PathLike):
             arrays = {k: z[k] for k in z.files}
     except Exception as exc:  # any failure here means a damaged directory
         raise ModelFormatError(f"{root} is corrupted: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
+    for key in ("y_mean", "y_scale"):  # the target scaling: finite numbers, a positive scale
+        value = getattr(schema, key)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not np.isfinite(value) or \
+                (key == "y_scale" and value <= 0):
+            _corrupted(meta_path, f"'schema.{key}'", "a finite number" + (" above 0" if key == "y_scale" else ""),
+                       repr(value))
     _check_spec_matches(root, spec, schema, meta)
     spec_given = meta.get("spec_given", True)  # missing before it was recorded: the spec is the parameter
     if not isinstance(spec_given, bool):

@@ -171,17 +171,49 @@ class _LatticeBase(SpecEstimator):
         return meta, {f"w{i}": w for i, w in enumerate(prog.weights)}
 
     def _set_saved_state(self, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+        """Rebuild the program from saved state; a ValueError names what is inconsistent (the caller makes it a
+        ModelFormatError). Checked: the plan against the spec and schema it was made from, the weights (finite
+        floats) and that they obey every constraint (TensorFlow Lattice's own checks of each layer), so that
+        a damaged arrays.npz cannot load and predict in breach of the spec."""
         from ..backends.lattice import MODEL_TYPES, LatticeProgram, Plan
+
+        def wrong(key: str, expected: str, value: Any) -> None:
+            raise ValueError(f"key state.{key}: expected {expected}; got {value!r}")
 
         for key, value in (("model_type", meta["model_type"]), ("plan.model_type", meta["plan"]["model_type"])):
             if value not in MODEL_TYPES:
-                raise ValueError(f"key state.{key}: expected one of {', '.join(map(repr, MODEL_TYPES))}; got {value!r}")
+                wrong(key, f"one of {', '.join(map(repr, MODEL_TYPES))}", value)
+        plan = Plan.from_dict(meta["plan"])
+        if meta["model_type"] != plan.model_type:
+            wrong("model_type", f"the plan's model type {plan.model_type!r}", meta["model_type"])
+        if plan.task != self._task:
+            wrong("plan.task", f"{self._task!r} for a {type(self).__name__}", plan.task)
+        out = self.spec_.output
+        for key, bound in (("out_min", None if out is None else out.min), ("out_max", None if out is None else out.max)):
+            want = None if bound is None else (bound - self.schema_.y_mean) / self.schema_.y_scale
+            got = getattr(plan, key)
+            if (want is None) != (got is None) or (want is not None and not (isinstance(got, Real)
+                                                                           and np.isclose(got, want, rtol=1e-9))):
+                wrong(f"plan.{key}", f"{want!r} (the spec's output bound in model units)", got)
+        best = meta["best_epoch"]
+        if not isinstance(best, Integral) or isinstance(best, bool) or best < 0:
+            wrong("best_epoch", "a non-negative integer", best)
+        lr = meta["learning_rate"]
+        if not isinstance(lr, Real) or isinstance(lr, bool) or not np.isfinite(lr) or lr <= 0:
+            wrong("learning_rate", "a positive number", lr)
         weights = [arrays[f"w{i}"] for i in range(meta["n_weights"])]
-        self.program_ = LatticeProgram(self.spec_, self.schema_, Plan.from_dict(meta["plan"]), weights,
-                                       meta.get("history", {}), meta["best_epoch"], meta["learning_rate"])
+        for i, w in enumerate(weights):
+            if w.dtype.kind != "f" or not np.all(np.isfinite(w)):
+                raise ValueError(f"array w{i} of arrays.npz: expected finite floats; got "
+                                 + (f"dtype {w.dtype}" if w.dtype.kind != "f" else "non-finite values"))
+        history = meta.get("history", {})
+        if not isinstance(history, dict):
+            wrong("history", "a mapping of training curves", history)
+        self.program_ = LatticeProgram(self.spec_, self.schema_, plan, weights, history, best, lr)
         self.program_.model  # build now: a weights/plan mismatch must fail at load, not at predict
+        self.program_.check_constraints()
         self.model_type_ = meta["model_type"]
-        self.n_epochs_ = meta["best_epoch"]
+        self.n_epochs_ = best
 
 
 class LatticeRegressor(RegressorMixin, _LatticeBase):

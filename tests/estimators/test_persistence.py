@@ -99,6 +99,64 @@ def test_metadata_that_the_estimator_would_refuse_is_refused_at_load(saved, tmp_
         priorml.load(d)
 
 
+@pytest.mark.parametrize("edit, key, received", [
+    (lambda m: m["state"].update(model_type="linear"), r"state\.model_type", "the plan's model type 'lattice'"),
+    (lambda m: m["state"]["plan"].update(task="classification"), r"state\.plan\.task", "'classification'"),
+    (lambda m: m["state"]["plan"].update(out_max=100.0), r"state\.plan\.out_max", "got 100.0"),
+    (lambda m: m["state"].update(best_epoch=-3), r"state\.best_epoch", "got -3"),
+    (lambda m: m["state"].update(best_epoch="3"), r"state\.best_epoch", "got '3'"),
+    (lambda m: m["state"].update(history=[1, 2]), r"state\.history", r"got \[1, 2\]"),
+    (lambda m: m["schema"].update(y_scale=0), r"'schema\.y_scale'", "got 0"),
+    (lambda m: m["schema"].update(y_mean=None), r"'schema\.y_mean'", "got None"),
+], ids=["model type against plan", "plan task", "plan bound without a spec bound",
+        "negative best epoch", "best epoch text", "history not a mapping", "zero target scale", "no target mean"])
+def test_lattice_state_inconsistent_with_the_spec_or_schema_is_refused_at_load(saved, tmp_path, edit, key, received):
+    # before, most of these loaded (and predicted silently wrong for y_scale 0, or failed at predict)
+    d = _copy(saved, tmp_path)
+    _edit_meta(d, edit)
+    with pytest.raises(ModelFormatError, match=f"{key}.*{received}"):
+        priorml.load(d)
+
+
+@pytest.mark.parametrize("damage, shown", [
+    (lambda w: np.full_like(w, np.nan), "non-finite values"),
+    (lambda w: w.astype(np.int64), "dtype int64"),
+    (lambda w: -w, r"layer '\w+' \(\w+\) break its constraints"),
+], ids=["NaN", "integers", "constraints broken"])
+def test_damaged_lattice_weights_are_refused_at_load(saved, tmp_path, damage, shown):
+    # a damaged arrays.npz loaded before: NaN predictions, or predictions that break the spec (negated weights
+    # make the increasing feature decreasing)
+    d = _copy(saved, tmp_path)
+    with np.load(d / "arrays.npz") as z:
+        arrays = {k: damage(z[k]) for k in z.files}
+    np.savez(d / "arrays.npz", **arrays)
+    with pytest.raises(ModelFormatError, match=f"corrupted.*{shown}"):
+        priorml.load(d)
+
+
+def test_a_trained_model_passes_the_constraint_check_of_load_by_a_wide_margin(tmp_path):
+    # the check at load must never refuse a model that training produced: every constraint kind, all model types
+    rng = np.random.default_rng(3)
+    n = 60
+    X = pd.DataFrame({"a": rng.uniform(size=n), "b": rng.uniform(size=n), "c": rng.uniform(size=n),
+                      "u": rng.uniform(size=n), "g": rng.choice(list("pqr"), n)})
+    y = X["a"] * (1 + X["b"]) + X["c"] ** 2 - (X["u"] - 0.5) ** 2 + rng.normal(0, 0.1, n)
+    spec = {"features": {"a": {"monotonic": 1, "shape": "concave"}, "b": {"monotonic": 1},
+                         "c": {"monotonic": 1, "shape": "convex"}, "u": {"unimodal": "valley"},
+                         "g": {"type": "categorical", "order": ["p", "q", "r"]}},
+            "output": {"min": -1, "max": 4},
+            "interactions": [{"trust": "edgeworth", "feature": "a", "by": "b", "direction": "positive"},
+                             {"dominance": "range", "feature": "b", "over": "c"}]}
+    for model in ("lattice", "ensemble"):
+        est = LatticeRegressor(spec, model=model, epochs=10, validation_fraction=0.0, learning_rate=0.05).fit(X, y)
+        est.program_.check_constraints(eps=1e-6)
+        est.save(tmp_path / model)
+        np.testing.assert_array_equal(priorml.load(tmp_path / model).predict(X), est.predict(X))
+    linear = {**spec, "interactions": [{"dominance": "monotonic", "feature": "b", "over": "a"}]}
+    est = LatticeRegressor(linear, model="linear", epochs=10, validation_fraction=0.0, learning_rate=0.05).fit(X, y)
+    est.program_.check_constraints(eps=1e-6)
+
+
 # ---------------------------------------------------------------------- an estimator built with spec=None
 @pytest.mark.parametrize("make", [
     lambda: LatticeRegressor(spec=None, epochs=5, validation_fraction=0.0, random_state=0),

@@ -317,15 +317,7 @@ def plan_model(spec: Spec, schema: Schema, y_scaled: np.ndarray | None, *, model
         plan.out_min = None if lo is None else float((lo - schema.y_mean) / schema.y_scale)
         plan.out_max = None if hi is None else float((hi - schema.y_mean) / schema.y_scale)
     if y_scaled is not None and len(y_scaled) and spec.task == "regression":
-        q = np.quantile(y_scaled, [0.05, 0.95])
-        lo, hi = float(q[0]), float(q[1])
-        if plan.out_min is not None:
-            lo = max(lo, plan.out_min)
-        if plan.out_max is not None:
-            hi = min(hi, plan.out_max)
-        if hi - lo < 1e-3:
-            lo, hi = lo - 0.5, hi + 0.5
-        plan.init_range = (lo, hi)
+        plan.init_range = _init_range(y_scaled, plan.out_min, plan.out_max)
     elif spec.task == "classification" and y_scaled is not None and len(y_scaled):
         p = float(np.clip(np.mean(y_scaled), 0.02, 0.98))
         logit = float(np.log(p / (1 - p)))
@@ -335,6 +327,27 @@ def plan_model(spec: Spec, schema: Schema, y_scaled: np.ndarray | None, *, model
     elif model_type == "ensemble":
         plan.lattices = _ensemble_subsets(spec, n_lattices, lattice_rank, random_state)
     return plan
+
+
+def _init_range(y_scaled: np.ndarray, out_min: float | None, out_max: float | None) -> tuple[float, float]:
+    """The initial output range of a regressor: the central 90 % of the scaled targets, inside the bounds.
+
+    Both ends are moved inside the bounds (a bound beyond 95 % of the targets, clamping one end only, gave a
+    reversed range, which TensorFlow Lattice refuses). A narrow span is widened so that the calibrators get a
+    slope to learn from, but by no more than the spread of the targets: a constant target starts flat at its
+    value (+-0.5 took hundreds of epochs to flatten, and a few-epoch fit was off by up to 0.5 target units; any
+    slope at all gives Adam, which normalises the gradient, a full step to oscillate with). TFL's initialiser
+    needs a span > 0: a flat start spans one float64 ulp, which is nothing in float32.
+    """
+    lo_b = -np.inf if out_min is None else out_min
+    hi_b = np.inf if out_max is None else out_max
+    lo, hi = np.clip(np.quantile(y_scaled, [0.05, 0.95]), lo_b, hi_b)
+    if hi - lo < 1e-3:
+        pad = min(0.5, float(np.ptp(y_scaled)) / 2)
+        lo, hi = np.clip([lo - pad, hi + pad], lo_b, hi_b)
+    if hi <= lo:  # a constant target (or every target beyond a bound): flat, next to the bound if at one
+        lo, hi = (lo, np.nextafter(lo, np.inf)) if lo < hi_b else (np.nextafter(hi, -np.inf), hi)
+    return float(lo), float(hi)
 
 
 def _ensemble_subsets(spec: Spec, n_lattices: int | None, rank: int, random_state: int | None) -> list[list[int]]:

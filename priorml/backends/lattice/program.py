@@ -204,6 +204,11 @@ class _Trainer:
                      tf.TensorSpec([None, d], f32), tf.TensorSpec([None], f32), tf.TensorSpec([None], f32)]
         self._tf_module = tf
         self._run = tf.function(self._epochs, input_signature=signature, autograph=False)
+        # One trace per fit is the design (module docstring), but TensorFlow keys its "triggered tf.function
+        # retracing" warning on the Python code, so the sixth fit in a process (a grid search, compare) logged
+        # it on stderr whatever ``verbose`` said. Tell it this retracing is expected.
+        if hasattr(self._run, "_omit_frequent_tracing_warning"):
+            self._run._omit_frequent_tracing_warning = True
 
     # -------------------------------------------------------------- graph
     def _loss(self, x, y, training: bool):
@@ -406,6 +411,24 @@ class LatticeProgram:
                 _fit_into_bounds(layer)
         self._model = model
         self.weights = [np.asarray(w) for w in model.get_weights()]
+
+    def check_constraints(self, eps: float = 1e-4) -> None:
+        """Raise a ValueError naming the first layer whose weights break its constraints.
+
+        Uses each TFL layer's own ``assert_constraints`` (monotonicity, shape, bounds, trust, dominance,
+        normalisation), with a tolerance in model units far above what training leaves (trained models pass
+        at 1e-6) and far below a real breach. For weights that did not come from training (a loaded model).
+        """
+        tf, tf_keras, tfl = _tf()
+        for layer in self.model.layers:
+            check = getattr(layer, "assert_constraints", None)
+            if check is None:
+                continue
+            try:
+                check(eps=eps)
+            except tf.errors.InvalidArgumentError:
+                raise ValueError(f"the weights of layer {layer.name!r} ({type(layer).__name__}) break its "
+                                 f"constraints (beyond {eps:g} in model units)") from None
 
     # ------------------------------------------------------------------ inference
     def _inputs(self, X: np.ndarray) -> list[np.ndarray]:
