@@ -132,7 +132,9 @@ class Schema:
             yf = np.asarray(y, dtype=float)
             schema.y_mean = float(np.mean(yf))
             sd = float(np.std(yf))
-            schema.y_scale = sd if sd > 1e-12 else 1.0
+            # relative to the target's size (a target in units of 1e-13 still varies): only a constant one, up to
+            # 100 times the float64 rounding of its values, is left unscaled
+            schema.y_scale = sd if sd > 0 and sd > 1e-14 * abs(schema.y_mean) else 1.0
         return schema
 
     def transform(self, spec: Spec, X: Any, *, return_missing: bool = False):

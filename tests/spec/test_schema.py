@@ -193,6 +193,14 @@ def test_target_scaling_round_trips_and_constant_target_is_safe():
     assert Schema.fit(spec, X, np.full(4, 3.0)).y_scale == 1.0
 
 
+def test_a_target_in_tiny_units_is_scaled_by_its_own_spread():
+    spec = Spec.unconstrained(["x"])
+    X = np.arange(4.0).reshape(-1, 1)
+    tiny = np.array([1.0, 2.0, 3.0, 4.0]) * 1e-13  # was: left unscaled (sd below an absolute 1e-12), so unlearnable
+    assert Schema.fit(spec, X, tiny).y_scale == pytest.approx(np.std(tiny))
+    assert Schema.fit(spec, X, np.full(4, 1e-13)).y_scale == 1.0  # constant: unscaled
+
+
 def test_check_target_accepts_a_column_vector_and_labels():
     np.testing.assert_array_equal(check_target(np.array([[1.0], [2.0]]), "regression", 2), [1.0, 2.0])
     assert check_target(["no", "yes"], "classification", 2).tolist() == ["no", "yes"]
