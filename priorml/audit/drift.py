@@ -1124,6 +1124,15 @@ class DriftMonitor:
                     warns.append(f"loss test skipped: the baseline cannot be refit and scored on this data: "
                                  f"{_full_text(exc)}")
                     loss_base = None
+                except (ValueError, TypeError) as exc:
+                    if self.baseline is None or isinstance(self.baseline, str):
+                        raise
+                    raise PriorMLError(
+                        f"the baseline {type(self.baseline).__name__} could not be refit on the previous "
+                        f"{len(self._buffer)} batch(es) and scored on this one: {type(exc).__name__}: "
+                        f"{_first_line(exc)}. A custom baseline gets the spec's columns as a DataFrame (categorical "
+                        "ones as text); give it the encoding it needs (e.g. a Pipeline with a ColumnTransformer) or "
+                        "use a named baseline. The batch was not recorded.") from exc
                 if loss_base is not None and not np.isfinite(loss_base).all():  # a NaN p-value could never alert
                     bad = ~np.isfinite(loss_base)
                     warns.append(f"loss test skipped: the baseline (refit on the previous {len(self._buffer)} "
@@ -1254,6 +1263,11 @@ class DriftMonitor:
 
 
 # ---------------------------------------------------------------------- helpers
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def _paired_t(d: np.ndarray) -> tuple[float, float]:
     """One-sided paired t-test of H0: E[d] <= 0 against E[d] > 0."""
     from scipy import stats

@@ -223,3 +223,25 @@ def test_loading_with_an_unfitted_model_blames_the_model_not_the_file(linear, tm
     with pytest.raises(SpecError, match="unfitted LinearRegression") as err:
         DriftMonitor.load(path, LinearRegression())
     assert not isinstance(err.value, ModelFormatError) and "holds invalid settings" not in str(err.value)
+
+
+def test_a_custom_baseline_that_cannot_read_the_columns_is_a_clear_error_and_the_batch_is_not_recorded():
+    from sklearn.linear_model import Ridge
+
+    from priorml import LatticeRegressor, PriorMLError
+
+    rng = np.random.default_rng(3)
+    spec = {"features": {"a": {"monotonic": "increasing"}, "g": {"type": "categorical"}}}
+
+    def batch(n=40):
+        X = pd.DataFrame({"a": rng.uniform(0, 1, n), "g": rng.choice(["x", "y"], n)})
+        return X, (X["a"] + (X["g"] == "y")).to_numpy() + rng.normal(0, 0.1, n)
+
+    X0, y0 = batch(80)
+    model = LatticeRegressor(spec, model="linear", epochs=5, validation_fraction=0.0, random_state=0).fit(X0, y0)
+    monitor = DriftMonitor(spec, model, baseline=Ridge(), check_constraints=False)
+    monitor.update(*batch())
+    with pytest.raises(PriorMLError, match=r"baseline Ridge could not be refit.*ValueError.*Pipeline") as info:
+        monitor.update(*batch())  # was: scikit-learn's raw ValueError (text in a numeric model)
+    assert not isinstance(info.value, ValueError)
+    assert monitor.n_batches == 1
