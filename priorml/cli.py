@@ -627,8 +627,24 @@ def run_drift(model: Any, df: Any, path: str, args: argparse.Namespace, con: _Co
                            f"{args.time!r}.") from None
     try:
         batches = split_batches(df, y, args.time, freq=freq, n_batches=args.batches)
-    except SpecError as exc:
-        raise CLIError(f"cannot cut {path!r} into batches by {args.time!r}:\n{exc}") from None
+    except SpecError as exc:  # named as the command line's options, not split_batches' arguments
+        import dataclasses
+
+        options = {"freq": "--freq", "n_batches": "--batches", "freq/n_batches": "--freq/--batches"}
+        names = {"freq and n_batches": "--freq and --batches", "n_batches=": "--batches ", "n_batches": "--batches",
+                 "freq=": "--freq ", "(freq)": "(--freq)",
+                 "leave freq out": "leave --freq out", "no freq ": "no --freq ",
+                 "Convert the column with pd.to_datetime": "Write the column as dates (e.g. 2024-01-31)"}
+
+        def cli_words(text: str) -> str:
+            for a, b in names.items():
+                text = text.replace(a, b)
+            return text
+
+        problems = [dataclasses.replace(p, where=options.get(p.where, p.where), expected=cli_words(p.expected),
+                                        received=cli_words(p.received), fix=cli_words(p.fix)) for p in exc.problems]
+        text = "\n".join([str(exc).splitlines()[0]] + [f"  - {p}" for p in problems])
+        raise CLIError(f"cannot cut {path!r} into batches by {args.time!r}:\n{text}") from None
     kwargs: dict[str, Any] = {"window": args.window, "alpha": args.alpha, "random_state": args.random_state}
     if args.state and Path(args.state).exists():
         raise CLIError(f"--state {args.state!r} exists; the command line starts a new monitor and saves its state "

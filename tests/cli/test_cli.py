@@ -448,6 +448,15 @@ def test_drift_dates_read_as_text_are_cut_by_period(work, tmp_path, capsys):
     assert [b["label"] for b in doc["batches"]][:2] == ["2020Q1", "2020Q2"] and doc["n_batches"] == 10
 
 
+def test_drift_batching_errors_name_the_command_line_options(work, capsys):
+    capsys.readouterr()
+    assert main(["drift", str(work / "model"), str(work / "data.csv"), "--time", "year", "--freq", "1", "--batches",
+                 "2", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "--freq/--batches: expected at most one of --freq and --batches" in err  # was: freq/n_batches
+    assert "n_batches" not in err
+
+
 def test_drift_state_file_that_exists(work, tmp_path, capsys):
     (tmp_path / "state.json").write_text("{}")
     capsys.readouterr()
