@@ -269,6 +269,7 @@ class Design:
         self.ridge_mask = np.ones(p)
         self.ridge_mask[0] = 0.0
         self.train = self.matrix(Xenc, missing)  # the design matrix of the training rows
+        self._xenc = Xenc
         self._means = self.train.mean(axis=0)
         self._trust_means = {
             blk.name: (blk.axis(Xenc[:, blk.pair[0]], 0).mean(axis=0),
@@ -336,6 +337,31 @@ class Design:
             else:
                 M[:, t.cols] += (other[None, :, None] * own[:, None, :]).reshape(k1, -1)
         return M
+
+    def cell_increment_map(self, t: Block, at: float) -> np.ndarray:
+        """(cells - 1, n_coef): for a trust term ``t`` whose surface is a staircase along its ``by`` feature
+        (side ``"step"``), the changes of the prediction between neighbouring cells of ``by`` (the mean over
+        the training rows in each cell: ``by``'s own effect and the surface), with ``t``'s feature at value
+        ``at``. Within a cell the surface is constant, so there ``by``'s slope is the one shared by every
+        value of the feature (an average), which says nothing about the slope at one value of the feature;
+        the means of the cells do (cell means of an effect that falls along ``by`` fall)."""
+        blk = self.blocks[t.name.split("|")[1]]
+        x = self._xenc[:, blk.feature]
+        seen = ~self.missing.get(blk.name, np.zeros(len(x), dtype=bool))
+        cell = bin_of(x[seen], t.splits[1])
+        ra = t.axis(np.array([at], dtype=float), 0)[0]
+        rows_seen = np.flatnonzero(seen)
+        levels = []
+        for c in range(len(t.splits[1]) + 1):
+            inside = rows_seen[cell == c]
+            if not len(inside):  # an empty cell has no mean (its surface level is not identified)
+                continue
+            level = np.zeros(self.n_coef)
+            level[blk.all_cols] = self.train[np.ix_(inside, blk.all_cols)].mean(axis=0)
+            rb = (np.arange(len(t.splits[1])) < c).astype(float)
+            level[t.cols] = (ra[:, None] * rb[None, :]).ravel()
+            levels.append(level)
+        return np.diff(np.array(levels), axis=0) if len(levels) > 1 else np.zeros((0, self.n_coef))
 
     def increment_maps(self, name: str) -> list[np.ndarray]:
         """:meth:`increment_map` at every combination of the trust partners' grid values (the
