@@ -484,7 +484,7 @@ def _check(spec: Spec, X: Any, y: Any, alpha: float, n_bootstrap: int, cv: Any, 
         supported = (not contradicted) and bool(r["p_support_adjusted"] < alpha)
         verdict = "contradicted" if contradicted else "supported" if supported else "no evidence"
         table.loc[i, "verdict"] = verdict
-        what = _describe(c, design, full, alpha, spec.task)
+        what = _describe(c, design, full, alpha, None if classes is None else _plain(classes[1]))
         cheap = (r["p_adjusted"] < alpha and not contradicted)
         tail = (f"{_p_text(r['p_value'])} that it holds (Holm-adjusted {_fmt_p(r['p_adjusted'])}) and "
                 f"{_p_text(r['p_support'])} that {_BOUNDARY[c.constraint]} instead; "
@@ -735,11 +735,12 @@ def _output_row(c: _Check, y: np.ndarray, base: np.ndarray, out_loss: np.ndarray
 
 
 # ---------------------------------------------------------------------- evidence sentences
-def _describe(c: _Check, design: add.Design, fit: add.Fit, alpha: float, task: str) -> str:
-    """The first half of the evidence sentence: what the adjusted effect looks like."""
+def _describe(c: _Check, design: add.Design, fit: add.Fit, alpha: float, positive: Any = None) -> str:
+    """The first half of the evidence sentence: what the adjusted effect looks like (``positive``: a
+    classifier's second class, whose log-odds are modelled; None for regression)."""
     theta, cov = fit.theta, fit.cov
     z = _z(alpha)
-    what = "the log-odds change" if task == "classification" else "the prediction changes"
+    what = f"the log-odds of {positive!r} change" if positive is not None else "the prediction changes"
 
     def contrast(w: np.ndarray) -> tuple[float, float, float]:
         est = float(w @ theta)

@@ -162,6 +162,7 @@ def test_classification_with_string_labels():
                            ("g", "order"): "supported"}
     assert r.task == "classification" and "log-odds of 'sick'" in r.method["scale"]
     assert "log-loss" in r.table.iloc[0]["evidence"]
+    assert "the log-odds of 'sick' change" in r.table.iloc[0]["evidence"]  # names the class modelled
 
 
 # ---------------------------------------------------------------------- (f) output bounds
