@@ -22,6 +22,7 @@ __all__ = [
     "SamplerWarning",
     "DataWarning",
     "did_you_mean",
+    "short_list",
 ]
 
 
@@ -115,3 +116,12 @@ def did_you_mean(word: object, options: Iterable[object]) -> str:
     opts = [str(o) for o in options]
     close = difflib.get_close_matches(str(word), opts, n=1, cutoff=0.6)
     return f" Did you mean {close[0]!r}?" if close else ""
+
+
+def short_list(values: Iterable[object], n: int = 20) -> str:
+    """``repr`` of a list of values, cut after ``n`` with the total, so that a message about 10**5 categories,
+    keypoints or rows stays short: ``"[1, 2, 3, ...] (100000 in all)"``."""
+    values = list(values)
+    if len(values) <= n:
+        return repr(values)
+    return repr(values[:n])[:-1] + f", ...] ({len(values)} in all)"

@@ -12,6 +12,9 @@ from ._canon import _Invalid
 BOOL_HINT = ("YAML reads unquoted yes/no/on/off/true/false as booleans: quote the value (e.g. 'no') "
              "if you meant text.")
 
+#: the longest text of a received value in a problem; longer ones are cut
+MAX_RECEIVED = 300
+
 
 class Checker:
     """Collect :class:`Problem` objects under a location prefix."""
@@ -24,6 +27,8 @@ class Checker:
     def add(self, key: str | None, expected: str, received: Any, fix: str = "", *, raw: bool = False) -> None:
         where = f"{self.where}.{key}" if key else self.where
         got = received if raw else repr(received)
+        if isinstance(got, str) and len(got) > MAX_RECEIVED:  # e.g. a list of 10**5 values: the message stays short
+            got = got[:MAX_RECEIVED] + f"... ({len(got)} characters)"
         if isinstance(received, bool) and not raw:
             fix = (fix + " " if fix else "") + BOOL_HINT
         self.problems.append(Problem(where, expected, got, fix, self.feature, key))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal, Union
 
+from ..errors import short_list
 from . import _canon
 from ._check import Checker
 
@@ -18,6 +19,8 @@ __all__ = ["NumericFeature", "CategoricalFeature", "Feature", "feature_from_dict
 MISSING_NUMERIC = ("error", "median", "mean", "min", "max")
 MISSING_CATEGORICAL = ("error", "mode", "category")
 DEFAULT_KEYPOINTS = 10
+#: the most values of one key reported one by one; the rest are counted (messages stay short for long lists)
+MAX_REPORTED = 5
 
 
 def _as_tuple(value: Any) -> tuple | None:
@@ -101,8 +104,8 @@ class NumericFeature:
         if isinstance(self.keypoints, tuple) and self.clip is not None:
             lo, hi = self.clip
             if self.keypoints[0] < lo or self.keypoints[-1] > hi:
-                chk.add("keypoints", f"keypoints inside clip range [{lo}, {hi}]", list(self.keypoints),
-                        "Widen the clip range or move the keypoints.")
+                chk.add("keypoints", f"keypoints inside clip range [{lo}, {hi}]", short_list(self.keypoints),
+                        "Widen the clip range or move the keypoints.", raw=True)
         chk.raise_if_any()
 
     @property
@@ -176,17 +179,22 @@ class CategoricalFeature:
                 chk.add("categories", "a list of at least 2 categories", list(cats),
                         "A feature with one category carries no information; drop it.")
             seen, dups = set(), []
+            bad = [c for c in cats if not isinstance(c, (str, int)) or isinstance(c, bool)]
+            for c in bad[:MAX_REPORTED]:  # one problem each, the first few (a float array could hold 10**5)
+                chk.add("categories", "categories that are strings or integers", c,
+                        "Write each category as text or as an integer; quote numbers with a fraction "
+                        "(e.g. '1.5') so that they are read as text.")
+            if len(bad) > MAX_REPORTED:
+                chk.add("categories", "categories that are strings or integers",
+                        f"{len(bad) - MAX_REPORTED} more such values: {short_list(bad[MAX_REPORTED:], 5)}",
+                        "Convert the categories to text or integers.", raw=True)
             for c in cats:
-                if not isinstance(c, (str, int)) or isinstance(c, bool):
-                    chk.add("categories", "categories that are strings or integers", c,
-                            "Write each category as text or as an integer; quote numbers with a fraction "
-                            "(e.g. '1.5') so that they are read as text.")
                 key = _cat_key(c)
                 if key in seen:
                     dups.append(c)
                 seen.add(key)
             if dups:
-                chk.add("categories", "distinct categories", f"duplicates {dups!r}",
+                chk.add("categories", "distinct categories", f"duplicates {short_list(dups)}",
                         "List each category once.", raw=True)
         object.__setattr__(self, "categories", cats)
         object.__setattr__(self, "order", _check_order(chk, self.order, cats))
@@ -257,8 +265,8 @@ def _check_keypoints(chk: Checker, kp: Any) -> Any:
         try:
             vals = tuple(_canon.number(v) for v in kp)
         except _canon._Invalid:
-            chk.add("keypoints", "a list of finite numbers", list(kp),
-                    "Write every keypoint as a number, e.g. [0, 5, 10].")
+            chk.add("keypoints", "a list of finite numbers", short_list(kp),
+                    "Write every keypoint as a number, e.g. [0, 5, 10].", raw=True)
             return DEFAULT_KEYPOINTS
         if len(vals) < 2:
             chk.add("keypoints", "at least 2 keypoints", list(kp),
@@ -266,7 +274,8 @@ def _check_keypoints(chk: Checker, kp: Any) -> Any:
                     "keypoints: 10.")
             return DEFAULT_KEYPOINTS
         if any(b <= a for a, b in zip(vals[:-1], vals[1:])):
-            chk.add("keypoints", "a strictly increasing list", list(kp), "Sort the keypoints and remove duplicates.")
+            chk.add("keypoints", "a strictly increasing list", short_list(kp), "Sort the keypoints and remove duplicates.",
+                    raw=True)
             return DEFAULT_KEYPOINTS
         return vals
     chk.add("keypoints", "an integer >= 2 or an increasing list of at least 2 numbers", kp, KEYPOINTS_FIX)
@@ -328,8 +337,8 @@ def _check_order(chk: Checker, order: Any, cats: tuple | None) -> tuple[tuple, .
     elif not any(nested):
         chains = (tuple(order),)
     else:
-        chk.add("order", "either one chain [low, mid, high] or a list of pairs, not a mix", list(order),
-                "Write every element as a pair, e.g. [[low, mid], [mid, high]].")
+        chk.add("order", "either one chain [low, mid, high] or a list of pairs, not a mix", short_list(order),
+                "Write every element as a pair, e.g. [[low, mid], [mid, high]].", raw=True)
         return ()
     ok = True
     for chain in chains:
@@ -338,19 +347,23 @@ def _check_order(chk: Checker, order: Any, cats: tuple | None) -> tuple[tuple, .
                     "Each chain or pair names a lower and a higher category, e.g. [a, b].")
             ok = False
         if len({_cat_key(c) for c in chain}) != len(chain):
-            chk.add("order", "a chain without repeated categories", list(chain),
-                    "A category cannot be below itself.")
+            chk.add("order", "a chain without repeated categories", short_list(chain),
+                    "A category cannot be below itself.", raw=True)
             ok = False
     if cats is not None:
-        known = {_cat_key(c) for c in cats}
-        for chain in chains:
-            for c in chain:
-                if _cat_key(c) not in known:
-                    from ..errors import did_you_mean
+        from ..errors import did_you_mean
 
-                    chk.add("order", f"categories listed in 'categories' ({', '.join(map(str, cats))})", c,
-                            (did_you_mean(c, cats).strip() + " Add it to categories or fix the name.").strip())
-                    ok = False
+        known = {_cat_key(c) for c in cats}
+        unknown = list({_cat_key(c): c for chain in chains for c in chain if _cat_key(c) not in known}.values())
+        listed = ", ".join(map(str, cats[:20])) + (f", ... ({len(cats)} in all)" if len(cats) > 20 else "")
+        for c in unknown[:MAX_REPORTED]:
+            chk.add("order", f"categories listed in 'categories' ({listed})", c,
+                    (did_you_mean(c, cats).strip() + " Add it to categories or fix the name.").strip())
+        if len(unknown) > MAX_REPORTED:
+            chk.add("order", "categories listed in 'categories'",
+                    f"{len(unknown) - MAX_REPORTED} more unlisted categories: {short_list(unknown[MAX_REPORTED:], 5)}",
+                    "Add them to categories or fix the names.", raw=True)
+        ok = ok and not unknown
     if ok:
         cycle = _find_cycle([(a, b) for ch in chains for a, b in zip(ch[:-1], ch[1:])])
         if cycle:

@@ -16,7 +16,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..errors import DataError, DataWarning, Problem, did_you_mean
+from ..errors import DataError, DataWarning, Problem, did_you_mean, short_list
 from .features import CategoricalFeature, NumericFeature, _cat_key
 from .spec import Spec
 
@@ -276,12 +276,24 @@ def _to_float(f: NumericFeature, col: np.ndarray, index: Sequence[Any], problems
                 raise TypeError
             out[i] = float(v)
         except (TypeError, ValueError):
-            problems.append(Problem(
-                f"X[{f.name!r}]", "numbers in a numeric feature",
-                f"{v!r} at row {index[i]!r}",
-                f"Clean the column, or declare {f.name!r} as 'type: categorical' if it is a category.", f.name))
+            if _is_time(v):  # "declare it categorical" would make every date a category of its own
+                fix = (f"Convert the dates or times to numbers first, e.g. the year (X[{f.name!r}].dt.year) or the "
+                       f"days since a start date ((X[{f.name!r}] - start).dt.days).")
+            else:
+                fix = f"Clean the column, or declare {f.name!r} as 'type: categorical' if it is a category."
+            problems.append(Problem(f"X[{f.name!r}]", "numbers in a numeric feature", f"{v!r} at row {index[i]!r}",
+                                    fix, f.name))
             return None
     return out
+
+
+def _is_time(v: Any) -> bool:
+    """A date, time, time difference or period (Python, NumPy or pandas)."""
+    import datetime
+
+    if isinstance(v, (datetime.date, datetime.time, datetime.timedelta, np.datetime64, np.timedelta64)):
+        return True
+    return type(v).__module__.startswith("pandas") and type(v).__name__ in ("Period", "Timestamp", "Timedelta")
 
 
 def _fit_numeric(f: NumericFeature, col: np.ndarray, index: Sequence[Any], problems: list[Problem]) -> FeatureSchema:
@@ -371,7 +383,7 @@ def _fit_categorical(f: CategoricalFeature, col: np.ndarray, index: Sequence[Any
         bad = [(i, v) for i, (v, m) in enumerate(zip(col, miss)) if not m and _cat_key(_plain(v)) not in known]
         if bad:
             i, v = bad[0]
-            problems.append(Problem(f"X[{f.name!r}]", f"one of the declared categories {list(cats)}",
+            problems.append(Problem(f"X[{f.name!r}]", f"one of the declared categories {short_list(cats)}",
                                     f"{_plain(v)!r} at row {index[i]!r} ({len(bad)} rows outside the list)",
                                     "Add the category to 'categories' or clean the data.", f.name, "categories"))
             return fs
@@ -404,7 +416,7 @@ def _encode_categorical(f: CategoricalFeature, fs: FeatureSchema, col: np.ndarra
             continue
         code = lookup.get(_cat_key(_plain(v)))
         if code is None:
-            problems.append(Problem(f"X[{f.name!r}]", f"a category seen in training {list(fs.categories)}",
+            problems.append(Problem(f"X[{f.name!r}]", f"a category seen in training {short_list(fs.categories)}",
                                     f"{_plain(v)!r} at row {index[i]!r}",
                                     "Declare all categories in the spec's 'categories' and refit, or map the value to a known category.",
                                     f.name, "categories"))

@@ -74,6 +74,8 @@ class Spec:
     def __post_init__(self) -> None:
         for key in ("task", "target", "name", "description"):  # NumPy strings as Python ones
             object.__setattr__(self, key, _canon.plain(getattr(self, key)))
+        if isinstance(self.task, str) and self.task.strip().lower() in TASKS:  # as case-insensitive as from_dict
+            object.__setattr__(self, "task", self.task.strip().lower())
         for key, one in (("features", (NumericFeature, CategoricalFeature, Mapping, str)),
                          ("interactions", (Trust, Dominance, Mapping, str))):
             value = getattr(self, key)
@@ -86,7 +88,7 @@ class Spec:
             object.__setattr__(self, "output", Output(self.output.get("min"), self.output.get("max")))
         if self.output is not None and not self.output.bounded:
             object.__setattr__(self, "output", None)
-        if isinstance(self.priors, Mapping):
+        if self.priors is None or isinstance(self.priors, Mapping):
             object.__setattr__(self, "priors", Priors.from_dict(self.priors))
         problems = _cross_check(self, {f.name for f in self.features if isinstance(f, (NumericFeature, CategoricalFeature))})
         if problems:
@@ -178,6 +180,12 @@ class Spec:
                     "Declare at least one feature, e.g. features: {x: {}}.")
         else:
             for name, body in feats_raw.items():
+                if name is None or isinstance(name, bool):  # YAML's null: / yes: keys, which would name 'None', 'True'
+                    chk.problems.append(Problem(
+                        f"features.{name}", "a feature name (text)", repr(name),
+                        "Quote the column's name, e.g. 'yes': {...} or 'null': {...}; unquoted, YAML reads null and "
+                        "~ as nothing and yes/no/on/off/true/false as booleans.", None, None))
+                    continue
                 declared.add(str(name))
                 try:
                     features.append(feature_from_dict(str(name), body))
@@ -310,7 +318,7 @@ def _read_source(source: str | Path, what: str) -> str:
         raise SpecError([Problem("source", f"a path to a {what} spec file, or {what} text", type(source).__name__,
                                  f"Pass a file name (str or pathlib.Path) or the {what} text itself.")])
     if _is_text(source):
-        return source
+        return source.removeprefix("\ufeff")
     path = Path(source)
     if path.is_dir():
         raise SpecError([Problem(str(source), f"a path to a {what} spec file", "a directory",
@@ -322,7 +330,7 @@ def _read_source(source: str | Path, what: str) -> str:
                                  "instead when it spans several lines, starts with '{' or '[', or holds a "
                                  "'key: value' pair.)")])
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")  # without the byte-order mark some editors write
     except UnicodeDecodeError:
         raise SpecError([Problem(str(source), f"a {what} text file (UTF-8)", "a binary file",
                                  f"Is this the spec? A spec is a small {what} text file; data files go to fit().")]) from None
@@ -355,7 +363,13 @@ def _unique_key_loader():
     def construct_mapping(loader, node, deep=False):
         seen: dict[Any, Any] = {}
         for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":  # '<<: *anchor' merges; its keys may be overridden
+                continue
             key = loader.construct_object(key_node, deep=deep)
+            try:
+                hash(key)
+            except TypeError:  # a list or mapping as a key: SafeLoader's own error says so
+                continue
             if key in seen:
                 raise yaml.constructor.ConstructorError(
                     "while reading a mapping", node.start_mark,
@@ -381,6 +395,18 @@ def _check_parts(spec: "Spec") -> None:
             problems.append(Problem(f"interactions[{i}]", "a Trust or Dominance", repr(inter)[:60],
                                     "Build interactions with priorml.Trust(...) / priorml.Dominance(...) or use "
                                     "Spec.from_dict."))
+    # the same checks as from_dict's, for specs built in Python or changed with replace()
+    if spec.target is not None and not isinstance(spec.target, str):
+        problems.append(Problem("spec.target", "a column name (string)", repr(spec.target)[:60],
+                                "Write the target column's name as text.", None, "target"))
+    for key in ("name", "description"):
+        if getattr(spec, key) is not None and not isinstance(getattr(spec, key), str):
+            problems.append(Problem(f"spec.{key}", "a string or None", repr(getattr(spec, key))[:60],
+                                    f"Write the {key} as text.", None, key))
+    if spec.priors is not None and not isinstance(spec.priors, (Priors, Mapping)):
+        problems.append(Problem("priors", "a Priors or a mapping {feature: {effect: [low, high], prob: p}, ...}",
+                                repr(spec.priors)[:60], "Use priorml.Priors(...), None or a dict in the YAML grammar, e.g. "
+                                "{'weight': {'effect': [-20, -5], 'prob': 0.9}}."))
     if isinstance(spec.output, Mapping):
         chk = Checker("output")
         chk.unknown_keys(spec.output, ("min", "max"), "output")  # the same check as from_dict's

@@ -836,3 +836,55 @@ def test_a_single_feature_or_interaction_where_a_list_goes_is_a_spec_error(kwarg
     with pytest.raises(SpecError, match=f"Put it in a list: {key}=") as info:
         Spec(**kwargs)
     assert [p.where for p in info.value.problems] == [f"spec.{key}"]
+
+
+# ---------------------------------------------------------------------- long inputs give short messages
+N_LONG = 100_000
+
+
+@pytest.mark.parametrize("build", [
+    lambda: CategoricalFeature("c", categories=np.arange(N_LONG, dtype=float)),
+    lambda: CategoricalFeature("c", categories=list(range(N_LONG)) * 2),
+    lambda: CategoricalFeature("c", categories=list(range(10)), order=[-i for i in range(1, 2000)]),
+    lambda: CategoricalFeature("c", order=[1] * N_LONG),
+    lambda: NumericFeature("a", keypoints=np.arange(N_LONG)[::-1]),
+    lambda: NumericFeature("a", keypoints=np.r_[np.arange(N_LONG), np.nan]),
+    lambda: NumericFeature("a", keypoints=np.arange(N_LONG), clip=[0, 10]),
+    lambda: NumericFeature("a", clip=list(range(N_LONG))),
+], ids=["float categories", "duplicate categories", "unlisted order", "repeated order", "unsorted keypoints",
+        "nan keypoint", "keypoints outside clip", "long clip"])
+def test_a_problem_with_a_long_list_gives_a_short_message(build):
+    """Each of these printed every value (20 MB and 100,000 problems for the float categories)."""
+    with pytest.raises(SpecError) as info:
+        build()
+    assert len(str(info.value)) < 2000 and len(info.value.problems) <= 6
+    assert any("in all" in p.received or "more" in p.received or "characters" in p.received
+               for p in info.value.problems)
+
+
+@pytest.mark.parametrize("data", [["z"], ["z"] * N_LONG])
+def test_a_long_declared_category_list_is_cut_in_data_messages(data):
+    from priorml.spec.schema import Schema
+
+    spec = Spec([CategoricalFeature("c", categories=[str(i) for i in range(N_LONG)])])
+    with pytest.raises(DataError) as info:
+        Schema.fit(spec, pd.DataFrame({"c": data}))
+    assert len(str(info.value)) < 1000 and f"({N_LONG} in all)" in str(info.value)
+    assert f"({len(data)} rows outside the list)" in str(info.value)
+
+
+@pytest.mark.parametrize("column", [
+    pd.date_range("2020", periods=4),
+    pd.date_range("2020", periods=4, tz="UTC"),
+    pd.to_timedelta(np.arange(4), unit="D"),
+    pd.period_range("2020", periods=4, freq="D"),
+], ids=["datetime", "datetime tz", "timedelta", "period"])
+def test_dates_in_a_numeric_feature_get_advice_to_convert_them(column):
+    """The hint was to declare the column categorical, which makes every date a category of its own."""
+    from priorml.spec.schema import Schema
+
+    with pytest.raises(DataError) as info:
+        Schema.fit(Spec([NumericFeature("when")]), pd.DataFrame({"when": column}))
+    p = info.value.problems[0]
+    assert p.where == "X['when']" and "at row 0" in p.received
+    assert "Convert the dates or times to numbers" in p.fix and "categorical" not in p.fix

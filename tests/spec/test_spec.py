@@ -384,3 +384,63 @@ def test_importing_spec_imports_no_modelling_framework():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+# ---------------------------------------------------------------------- Python-built specs and files
+@pytest.mark.parametrize("change, where", [
+    ({"target": 123}, "spec.target"),
+    ({"name": 5}, "spec.name"),
+    ({"description": ["a", "b"]}, "spec.description"),
+    ({"priors": "weight"}, "priors"),
+])
+def test_replace_and_constructor_check_the_scalar_fields(grammar, change, where):
+    """These were accepted (a spec that did not round-trip, or could not be hashed) or raised AttributeError."""
+    with pytest.raises(SpecError) as info:
+        grammar.replace(**change)
+    assert [p.where for p in info.value.problems] == [where]
+    with pytest.raises(SpecError):
+        Spec(grammar.features, **change)
+
+
+def test_task_given_in_python_is_as_case_insensitive_as_in_a_dict(grammar):
+    spec = grammar.replace(task="Classification", output=None, priors=None)
+    assert spec.task == "classification"
+    assert spec == Spec.from_dict({**spec.to_dict(), "task": "CLASSIFICATION"})
+
+
+def test_yaml_merge_keys_and_aliases_are_read():
+    text = ("features:\n"
+            "  a: &mono {monotonic: increasing, keypoints: 5}\n"
+            "  b: *mono\n"
+            "  c: {<<: *mono, shape: convex}\n"
+            "  d: {<<: *mono, monotonic: decreasing}\n")  # a merged key overridden is not a key given twice
+    spec = Spec.from_yaml(text)
+    assert spec["b"] == NumericFeature("b", monotonic=1, keypoints=5)
+    assert spec["c"] == NumericFeature("c", monotonic=1, keypoints=5, shape="convex")
+    assert spec["d"].monotonic == -1
+    with pytest.raises(SpecError, match="given twice"):
+        Spec.from_yaml("features:\n  a: {<<: {keypoints: 5}, monotonic: 1, monotonic: -1}\n")
+
+
+def test_spec_files_with_a_byte_order_mark_or_windows_line_ends_are_read(grammar, tmp_path):
+    for suffix, text in (("yaml", grammar.to_yaml()), ("json", grammar.to_json())):
+        path = tmp_path / f"spec.{suffix}"
+        path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+        read = Spec.from_yaml if suffix == "yaml" else Spec.from_json
+        assert read(path) == grammar
+        assert read("\ufeff" + text) == grammar
+
+
+def test_yaml_key_that_is_a_list_is_a_spec_error():
+    with pytest.raises(SpecError, match="unhashable key"):  # was a raw TypeError
+        Spec.from_yaml("features: {[a, b]: {}}")
+
+
+@pytest.mark.parametrize("text, where", [("features: {yes: {}, b: {}}", "features.True"),
+                                         ("features: {null: {}}", "features.None")])
+def test_yaml_boolean_or_null_feature_name_is_refused_with_a_hint(text, where):
+    """Unquoted, YAML reads these as True and None: the spec named the features 'True' and 'None' silently."""
+    with pytest.raises(SpecError) as info:
+        Spec.from_yaml(text)
+    assert [p.where for p in info.value.problems] == [where]
+    assert "Quote the column's name" in info.value.problems[0].fix
