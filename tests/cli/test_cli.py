@@ -99,12 +99,16 @@ def test_fit_json_describes_the_model(work, capsys, tmp_path):
 
 
 # ---------------------------------------------------------------------- exit code 1 with --fail-on-violation
-def test_certify_exit_1_only_with_the_flag_when_a_constraint_fails(work, tmp_path, capsys):
+def test_certify_exit_1_only_with_the_flag_when_a_constraint_fails(work, tmp_path, capsys, monkeypatch):
     """A saved model whose spec is edited to demand the opposite direction fails its certificate.
 
     load refuses a spec.yaml that differs from the trained spec recorded in priorml.json, so both
-    are edited here, as a deliberate forgery would: the certificate still catches it."""
+    are edited here, as a deliberate forgery would. load then refuses the weights, which break the
+    edited constraint (exit 2, naming the layer); with that check switched off, the certificate
+    still catches it."""
     import shutil
+
+    from priorml.backends.lattice.program import LatticeProgram
 
     broken = tmp_path / "broken"
     shutil.copytree(work / "model", broken)
@@ -116,6 +120,10 @@ def test_certify_exit_1_only_with_the_flag_when_a_constraint_fails(work, tmp_pat
     (broken / "priorml.json").write_text(json.dumps(meta))
     data = str(work / "data.csv")
     capsys.readouterr()
+    assert main(["certify", str(broken), data, "--quiet"]) == 2
+    _, err = _err(capsys)
+    assert "break its constraints" in err
+    monkeypatch.setattr(LatticeProgram, "check_constraints", lambda self, eps=1e-4: None)
     assert main(["certify", str(broken), data, "--quiet"]) == 0
     out, _ = _err(capsys)
     assert "FAIL" in out
