@@ -58,6 +58,7 @@ def test_the_initial_output_range_is_increasing_and_inside_the_bounds(y, lo, hi)
         assert b - a >= 0.5 * min(1.0, np.ptp(y))
 
 
+@pytest.mark.slow  # six fits in a subprocess (~18 s)
 def test_repeated_fits_log_no_tensorflow_retracing_warning():
     # every fit traces its own training function by design; TensorFlow warned about "retracing" on stderr from
     # the sixth fit in a process on (a grid search), whatever verbose said. A fresh process: the warning is

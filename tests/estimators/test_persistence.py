@@ -126,6 +126,7 @@ def test_damaged_lattice_weights_are_refused_at_load(saved, tmp_path, damage, sh
         priorml.load(d)
 
 
+@pytest.mark.slow  # trains every model type with every constraint (~15 s); every save/load test runs the check too
 def test_a_trained_model_passes_the_constraint_check_of_load_by_a_wide_margin(tmp_path):
     # the check at load must never refuse a model that training produced: every constraint kind, all model types
     rng = np.random.default_rng(3)
