@@ -41,6 +41,8 @@ import warnings
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
+from .errors import first_line as _first_line
+
 __all__ = ["main", "build_parser", "read_data", "CLIError"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -248,11 +250,6 @@ def _declared_categories_as_text(path: Path, df: Any, spec: Any) -> Any:
             col[keep] = text[keep]
             df[name] = col
     return df
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _rows_word(path: str) -> str:

@@ -23,6 +23,7 @@ __all__ = [
     "DataWarning",
     "did_you_mean",
     "short_list",
+    "first_line",
 ]
 
 
@@ -125,3 +126,9 @@ def short_list(values: Iterable[object], n: int = 20) -> str:
     if len(values) <= n:
         return repr(values)
     return repr(values[:n])[:-1] + f", ...] ({len(values)} in all)"
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an error's message (its type's name when the message is empty), for one-line reports."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

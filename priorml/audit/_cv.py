@@ -197,8 +197,8 @@ def resolve_cv(cv: Any, X: Any, y: np.ndarray, y_codes: np.ndarray | None, rando
         per = max(1, len(raw) // n_rep) if isinstance(n_rep, (int, np.integer)) and n_rep >= 1 else len(raw)
         splits = [Split(i, i // per, i % per, tr, te) for i, (tr, te) in enumerate(raw)]
         if clf:  # a classifier cannot be fitted on one class (nor give the other class a probability)
-            counts = [(s.index, _class_counts(y_codes[s.train])) for s in splits]
-            one = [(i, c.tolist()) for i, c in counts if c.min() == 0]
+            per_split = [(s.index, _class_counts(y_codes[s.train])) for s in splits]
+            one = [(i, c.tolist()) for i, c in per_split if c.min() == 0]
             if one:
                 i, c = one[0]
                 raise SpecError([Problem("cv", "splits whose training rows contain both classes",

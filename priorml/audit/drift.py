@@ -111,7 +111,8 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 
 from .._args import MAX_SEED, flag_problem, is_int, is_probability, is_real
-from ..errors import ConstraintWarning, DataError, DataWarning, ModelFormatError, PriorMLError, Problem, SpecError
+from ..errors import (ConstraintWarning, DataError, DataWarning, ModelFormatError, PriorMLError, Problem, SpecError,
+                      first_line)
 from ..spec import CategoricalFeature, Spec
 
 __all__ = ["DriftMonitor", "DriftStatus", "Batch", "split_batches", "batch_level", "MIN_ROWS"]
@@ -1130,7 +1131,7 @@ class DriftMonitor:
                     raise PriorMLError(
                         f"the baseline {type(self.baseline).__name__} could not be refit on the previous "
                         f"{len(self._buffer)} batch(es) and scored on this one: {type(exc).__name__}: "
-                        f"{_first_line(exc)}. A custom baseline gets the spec's columns as a DataFrame (categorical "
+                        f"{first_line(exc)}. A custom baseline gets the spec's columns as a DataFrame (categorical "
                         "ones as text); give it the encoding it needs (e.g. a Pipeline with a ColumnTransformer) or "
                         "use a named baseline. The batch was not recorded.") from exc
                 if loss_base is not None and not np.isfinite(loss_base).all():  # a NaN p-value could never alert
@@ -1263,11 +1264,6 @@ class DriftMonitor:
 
 
 # ---------------------------------------------------------------------- helpers
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 def _paired_t(d: np.ndarray) -> tuple[float, float]:
     """One-sided paired t-test of H0: E[d] <= 0 against E[d] > 0."""
     from scipy import stats
