@@ -31,11 +31,23 @@ Any other value without a JSON form makes ``save`` raise a ModelFormatError
 naming the parameter or attribute.
 
 ``load`` checks ``spec.yaml`` against the trained spec in ``priorml.json``
-and against the saved schema (feature names, kinds and order), and the
+and against the saved schema (feature names, kinds and order; keypoints,
+categories and imputation values against what the spec allows), and the
 metadata against the estimator (its model type, its parameters through the
 estimator's own validation, ``n_features_in_``); a mismatch raises a
 ModelFormatError naming the difference. Directories written before the
 ``spec`` key existed are checked against the schema only.
+
+``priorml.json`` also records ``checksums``: the SHA-256 of each part that
+decides the predictions (``estimator``, ``params``, ``fitted``, ``schema``,
+``state``, ``spec``, ``spec_given``; each as JSON with sorted keys and no
+spaces) and of the arrays (name, dtype, shape and bytes of each, by name).
+After the checks above, ``load`` recomputes them and refuses a model whose
+parts changed since it was saved, naming the parts; so a change that the
+other checks cannot see (a renamed category learnt from the data, other
+weights that still obey the constraints) does not load either. A reviewer
+can compare these digests to confirm that a model is the one certified.
+Directories saved before ``checksums`` existed load without this check.
 
 The loaded estimator's ``spec`` parameter is the spec read from ``spec.yaml``,
 or ``None`` when the saved one was built with ``spec=None`` (``spec_given``
@@ -47,6 +59,7 @@ the parameter.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
 import os
@@ -238,6 +251,8 @@ def save(estimator: Any, path: str | os.PathLike) -> Path:
             text = json.dumps(meta, indent=2, default=_json_value)
         except _NoJSON as exc:
             _refuse("in the backend state", "a value", str(exc), "This is a priorml bug: please report it.")
+        meta["checksums"] = {"sha256": _checksums(json.loads(text), arrays)}  # of what load will read back
+        text = json.dumps(meta, indent=2, default=_json_value)
         (tmp / META).write_text(text)
         estimator.spec_.to_yaml(tmp / "spec.yaml")
         np.savez(tmp / "arrays.npz", **arrays)
@@ -250,6 +265,46 @@ def save(estimator: Any, path: str | os.PathLike) -> Path:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return target
+
+
+#: the parts of a saved model that ``checksums`` covers: every part that changes what the model predicts
+CHECKSUMMED = ("estimator", "params", "fitted", "schema", "state", "spec", "spec_given")
+
+
+def _checksums(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> dict[str, str]:
+    """SHA-256 of each part in :data:`CHECKSUMMED` (its JSON with sorted keys) and of the arrays (each
+    array's name, dtype, shape and bytes, by name)."""
+    out = {}
+    for key in CHECKSUMMED:
+        text = json.dumps(meta.get(key), sort_keys=True, separators=(",", ":"), allow_nan=True)
+        out[key] = hashlib.sha256(text.encode()).hexdigest()
+    h = hashlib.sha256()
+    for name in sorted(arrays):
+        a = np.ascontiguousarray(arrays[name])
+        h.update(f"{name}|{a.dtype.str}|{a.shape}|".encode())
+        h.update(a.tobytes())
+    out["arrays.npz"] = h.hexdigest()
+    return out
+
+
+def _check_checksums(root: Path, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+    """The parts of the model must be the ones saved: a changed part that passes every other check (a
+    renamed category, a changed parameter, other weights that still obey the constraints) is refused
+    here. Directories saved before ``checksums`` existed have none to check."""
+    if "checksums" not in meta:
+        return
+    recorded = meta["checksums"].get("sha256") if isinstance(meta["checksums"], dict) else None
+    if not isinstance(recorded, dict) or set(recorded) != set(CHECKSUMMED) | {"arrays.npz"} \
+            or not all(isinstance(v, str) for v in recorded.values()):
+        _corrupted(root / META, "'checksums'", "{'sha256': {part: hex digest}} for "
+                   + ", ".join(CHECKSUMMED + ("arrays.npz",)), repr(meta["checksums"])[:80])
+    found = _checksums(meta, arrays)
+    changed = [k for k in found if found[k] != recorded[k]]
+    if changed:
+        where = ", ".join(("arrays.npz" if k == "arrays.npz" else f"'{k}' of {META}") for k in changed)
+        raise ModelFormatError(f"{root} is corrupted: {where} changed after the model was saved (SHA-256 differs from "
+                               f"the one recorded under 'checksums' in {META}). Restore the saved files, or fit "
+                               "and save the model again.")
 
 
 def _check_spec_matches(root: Path, spec: Any, schema: Any, meta: dict[str, Any]) -> None:
@@ -351,6 +406,11 @@ def load(path: str | os.PathLike):
             _corrupted(meta_path, f"'schema.{key}'", "a finite number" + (" above 0" if key == "y_scale" else ""),
                        repr(value))
     _check_spec_matches(root, spec, schema, meta)
+    problems = schema.inconsistencies(spec)
+    if problems:
+        key, expected, received = problems[0]
+        _corrupted(meta_path, f"'schema.{key}'", expected + (f" ({len(problems) - 1} more problems in 'schema')"
+                                                            if len(problems) > 1 else ""), received)
     spec_given = meta.get("spec_given", True)  # missing before it was recorded: the spec is the parameter
     if not isinstance(spec_given, bool):
         _corrupted(meta_path, "'spec_given'", "true or false (false: the estimator was built with spec=None)",
@@ -384,4 +444,5 @@ def load(path: str | os.PathLike):
         est._set_saved_state(meta["state"], arrays)
     except Exception as exc:
         raise ModelFormatError(f"{root} is corrupted: {type(exc).__name__}: {exc}") from None
+    _check_checksums(root, meta, arrays)
     return est

@@ -181,9 +181,7 @@ class CategoricalFeature:
             seen, dups = set(), []
             bad = [c for c in cats if not isinstance(c, (str, int)) or isinstance(c, bool)]
             for c in bad[:MAX_REPORTED]:  # one problem each, the first few (a float array could hold 10**5)
-                chk.add("categories", "categories that are strings or integers", c,
-                        "Write each category as text or as an integer; quote numbers with a fraction "
-                        "(e.g. '1.5') so that they are read as text.")
+                chk.add("categories", "categories that are strings or integers", c, _category_fix(c))
             if len(bad) > MAX_REPORTED:
                 chk.add("categories", "categories that are strings or integers",
                         f"{len(bad) - MAX_REPORTED} more such values: {short_list(bad[MAX_REPORTED:], 5)}",
@@ -235,6 +233,15 @@ Feature = Union[NumericFeature, CategoricalFeature]
 
 NUMERIC_KEYS = ("type",) + tuple(f.name for f in fields(NumericFeature) if f.name != "name")
 CATEGORICAL_KEYS = ("type",) + tuple(f.name for f in fields(CategoricalFeature) if f.name != "name")
+
+
+def _category_fix(value: Any) -> str:
+    """How to write a category that is neither text nor an integer."""
+    if isinstance(value, float) and value.is_integer():
+        return (f"Write {value!r} as the integer {int(value)} (a float array of whole numbers, such as "
+                "np.array([1.0, 2.0]), can be passed as its .astype(int)).")
+    return ("Write each category as text or as an integer; quote numbers with a fraction "
+            "(e.g. '1.5') so that they are read as text.")
 
 
 def _cat_key(value: Any) -> str:

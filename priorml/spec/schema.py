@@ -178,6 +178,84 @@ class Schema:
         return cls([FeatureSchema.from_dict(f) for f in d["features"]], d["y_mean"], d["y_scale"],
                    d.get("n_rows", 0), dict(d.get("extra", {})))
 
+    def inconsistencies(self, spec: Spec) -> list[tuple[str, str, str]]:
+        """What in this schema fitting ``spec`` to data could not have produced: ``(key, expected,
+        received)`` per problem, keys as in :meth:`to_dict` (``features[i].categories``). For a schema
+        that did not come from :meth:`fit` (a loaded model): without this check a damaged one loads
+        and fails, or imputes a wrong value, only when some row reaches the damaged part."""
+        out: list[tuple[str, str, str]] = []
+        if len(self.features) != len(spec.features):
+            return [("features", f"{len(spec.features)} features (the spec's)", str(len(self.features)))]
+        for i, (f, fs) in enumerate(zip(spec.features, self.features)):
+            key = f"features[{i}]"
+            if fs.name != f.name or fs.kind != f.kind:
+                out.append((key, f"the {f.kind} feature {f.name!r} (the spec's feature {i + 1})",
+                            f"the {fs.kind} feature {fs.name!r}"))
+            elif isinstance(f, CategoricalFeature):
+                out += _categorical_inconsistencies(key, f, fs)
+            else:
+                out += _numeric_inconsistencies(key, f, fs)
+        return out
+
+
+def _is_real(v: Any) -> bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)) \
+        and bool(np.isfinite(v))
+
+
+def _numeric_inconsistencies(key: str, f: NumericFeature, fs: FeatureSchema) -> list[tuple[str, str, str]]:
+    out = []
+    kp = fs.keypoints
+    if kp is None or kp.ndim != 1 or kp.size < 2 or not np.all(np.isfinite(kp)) or np.any(np.diff(kp) <= 0):
+        out.append((f"{key}.keypoints", "at least 2 finite, strictly increasing keypoints",
+                    "none" if kp is None else short_list([float(v) for v in np.ravel(kp)])))
+    elif isinstance(f.keypoints, tuple) and not np.array_equal(kp, np.asarray(f.keypoints, dtype=float)):
+        out.append((f"{key}.keypoints", f"the spec's keypoints {list(f.keypoints)}", short_list(kp.tolist())))
+    for end in ("lo", "hi"):
+        v = getattr(fs, end)
+        if v is not None and not _is_real(v):
+            out.append((f"{key}.{end}", "a finite number", repr(v)))
+    if f.missing == "error":
+        if fs.fill is not None:
+            out.append((f"{key}.fill", "null (the spec's 'missing: error' imputes nothing)", repr(fs.fill)))
+    elif not _is_real(fs.fill):
+        out.append((f"{key}.fill", f"a finite number (the value that 'missing: {f.missing}' imputes)", repr(fs.fill)))
+    elif not isinstance(f.missing, str) and float(fs.fill) != float(f.missing):
+        out.append((f"{key}.fill", f"{f.missing!r} (the spec's 'missing')", repr(fs.fill)))
+    if fs.categories or fs.missing_bucket or fs.fill_code is not None:
+        out.append((key, "no categories, missing_bucket or fill_code on a numeric feature",
+                    f"categories {list(fs.categories)}, missing_bucket {fs.missing_bucket!r}, fill_code {fs.fill_code!r}"))
+    return out
+
+
+def _categorical_inconsistencies(key: str, f: CategoricalFeature, fs: FeatureSchema) -> list[tuple[str, str, str]]:
+    out = []
+    cats = list(fs.categories)
+    keys = [_cat_key(c) for c in cats]
+    if not cats or any(not isinstance(c, (str, int)) or isinstance(c, bool) for c in cats) \
+            or len(set(keys)) != len(keys):
+        out.append((f"{key}.categories", "a list of distinct categories (text or integers)", short_list(cats)))
+    elif f.categories is not None and keys != [_cat_key(c) for c in f.categories]:
+        out.append((f"{key}.categories", f"the spec's categories {short_list(list(f.categories))}", short_list(cats)))
+    else:
+        unknown = [c for chain in f.order for c in chain if _cat_key(c) not in set(keys)]
+        if unknown:
+            out.append((f"{key}.categories", f"every category the spec's order names (missing {short_list(unknown)})",
+                        short_list(cats)))
+    if fs.missing_bucket is not (f.missing == "category"):
+        out.append((f"{key}.missing_bucket", f"{str(f.missing == 'category').lower()} (the spec's 'missing: "
+                    f"{f.missing}')", repr(fs.missing_bucket)))
+    code = fs.fill_code
+    if f.missing != "mode":
+        if code is not None:
+            out.append((f"{key}.fill_code", f"null (the spec's 'missing: {f.missing}' imputes nothing)", repr(code)))
+    elif not isinstance(code, (int, np.integer)) or isinstance(code, bool) or not 0 <= code < max(len(cats), 1):
+        out.append((f"{key}.fill_code", f"the position of a category, 0 to {len(cats) - 1} ('missing: mode')",
+                    repr(code)))
+    if fs.keypoints is not None:
+        out.append((f"{key}.keypoints", "null on a categorical feature", "a list"))
+    return out
+
 
 # ---------------------------------------------------------------------- input handling
 def as_columns(spec: Spec, X: Any, by_position: bool = False) -> tuple[dict[str, np.ndarray], Sequence[Any]]:
@@ -449,6 +527,14 @@ def _sort_key(v: Any) -> tuple:
     return (0, v, "") if isinstance(v, (int, float)) and not isinstance(v, bool) else (1, 0, str(v))
 
 
+def _target_row(y: Any, i: int) -> str:
+    """Row ``i`` of the target as messages about ``X`` name it: the index label of a pandas
+    Series or DataFrame, the position otherwise."""
+    if hasattr(y, "iloc") and hasattr(y, "index") and 0 <= i < len(y.index):
+        return repr(y.index[i])
+    return str(i)
+
+
 def check_target(y: Any, task: str, n_rows: int | None = None) -> np.ndarray:
     """Validate the target: length, finiteness (regression), two classes (classification)."""
     arr = np.asarray(y)
@@ -473,12 +559,13 @@ def check_target(y: Any, task: str, n_rows: int | None = None) -> np.ndarray:
         bad = ~np.isfinite(yf)
         if bad.any():
             i = int(np.argmax(bad))
-            raise DataError([Problem("y", "finite target values (no NaN or inf)", f"{float(yf[i])!r} at row {i}",
+            raise DataError([Problem("y", "finite target values (no NaN or inf)",
+                                     f"{float(yf[i])!r} at row {_target_row(y, i)}",
                                      f"{int(bad.sum())} rows have a missing or infinite target; drop them before fitting.")])
         return yf
     miss = _is_missing(arr if arr.dtype.kind != "O" else arr)
     if miss.any():
         i = int(np.argmax(miss))
-        raise DataError([Problem("y", "labels without missing values", f"a missing label at row {i}",
+        raise DataError([Problem("y", "labels without missing values", f"a missing label at row {_target_row(y, i)}",
                                  "Drop the rows with a missing label.")])
     return arr

@@ -331,9 +331,21 @@ def _read_source(source: str | Path, what: str) -> str:
                                  "'key: value' pair.)")])
     try:
         return path.read_text(encoding="utf-8-sig")  # without the byte-order mark some editors write
-    except UnicodeDecodeError:
-        raise SpecError([Problem(str(source), f"a {what} text file (UTF-8)", "a binary file",
-                                 f"Is this the spec? A spec is a small {what} text file; data files go to fit().")]) from None
+    except UnicodeDecodeError as exc:
+        raise SpecError([Problem(str(source), f"a {what} text file (UTF-8)", *_not_utf8(path.read_bytes(), exc, what))]
+                        ) from None
+
+
+def _not_utf8(data: bytes, exc: UnicodeDecodeError, what: str) -> tuple[str, str]:
+    """What a file that is not UTF-8 looks like, and how to fix it: (received, fix)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "a UTF-16 text file", "Save it as UTF-8 (in most editors: save with encoding UTF-8)."
+    if b"\0" in data[:4096]:
+        return "a binary file", f"Is this the spec? A spec is a small {what} text file; data files go to fit()."
+    line = data[:exc.start].count(b"\n") + 1
+    return (f"text in another encoding (byte 0x{data[exc.start]:02x} on line {line} is not UTF-8)",
+            "Save it as UTF-8 (in most editors: save with encoding UTF-8); text in Latin-1 or Windows-1252, "
+            "e.g. an accented category name, is the usual cause.")
 
 
 def _check_document(raw: Any, source: str | Path, what: str) -> None:

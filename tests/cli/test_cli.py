@@ -117,6 +117,7 @@ def test_certify_exit_1_only_with_the_flag_when_a_constraint_fails(work, tmp_pat
     meta = json.loads((broken / "priorml.json").read_text())
     feature = next(n for n, f in meta["spec"]["features"].items() if f.get("monotonic") == "increasing")
     meta["spec"]["features"][feature]["monotonic"] = "decreasing"
+    meta.pop("checksums")  # as if saved before checksums were recorded (they would refuse the edited spec)
     (broken / "priorml.json").write_text(json.dumps(meta))
     data = str(work / "data.csv")
     capsys.readouterr()

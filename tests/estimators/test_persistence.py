@@ -68,7 +68,7 @@ def test_a_hand_edited_spec_that_contradicts_the_model_is_refused(saved, tmp_pat
 
 def test_a_model_saved_before_the_spec_was_recorded_still_loads_and_is_checked_against_its_schema(saved, tmp_path):
     d = _copy(saved, tmp_path)
-    _edit_meta(d, lambda m: m.pop("spec"))
+    _edit_meta(d, lambda m: (m.pop("spec"), m.pop("checksums")))  # neither key existed then
     X, _ = _data(5, seed=1)
     np.testing.assert_allclose(priorml.load(d).predict(X), priorml.load(saved).predict(X))
     (d / "spec.yaml").write_text((d / "spec.yaml").read_text().replace("  b: {}", "  z: {}"))
@@ -108,6 +108,82 @@ def test_metadata_that_the_estimator_would_refuse_is_refused_at_load(saved, tmp_
     _edit_meta(d, edit)
     with pytest.raises(ModelFormatError, match=f"{key}.*{received}"):
         priorml.load(d)
+
+
+CAT_SPEC = {"features": {"a": {"monotonic": "increasing", "missing": "median"},
+                         "g": {"type": "categorical", "order": [["lo", "hi"]]},
+                         "h": {"type": "categorical", "missing": "mode"},
+                         "c": {"type": "categorical", "categories": ["u", "v"]}}}
+
+
+@pytest.fixture(scope="module")
+def saved_categorical(tmp_path_factory):
+    rng = np.random.default_rng(2)
+    n = 40
+    X = pd.DataFrame({"a": rng.uniform(size=n), "g": rng.choice(["lo", "hi", "mid"], n),
+                      "h": rng.choice(["x", "y"], n), "c": rng.choice(["u", "v"], n)})
+    d = tmp_path_factory.mktemp("saved_cat") / "model"
+    LatticeRegressor(CAT_SPEC, model="linear", **TINY).fit(X, X["a"] + (X["g"] == "hi")).save(d)
+    return d
+
+
+def _schema_feature(i, **change):
+    return lambda m: m["schema"]["features"][i].update(change)
+
+
+@pytest.mark.parametrize("edit, key, received", [
+    (_schema_feature(0, keypoints=[0.5, 0.2, 0.9]), r"features\[0\]\.keypoints", r"strictly increasing.*\[0\.5, 0\.2"),
+    (_schema_feature(0, keypoints=[0.5]), r"features\[0\]\.keypoints", r"at least 2"),
+    (_schema_feature(0, fill="abc"), r"features\[0\]\.fill", "'abc'"),
+    (_schema_feature(0, fill=None), r"features\[0\]\.fill", "None"),
+    (_schema_feature(0, lo="low"), r"features\[0\]\.lo", "'low'"),
+    (_schema_feature(1, categories=["lo", "mid"]), r"features\[1\]\.categories", r"order names \(missing \['hi'\]\)"),
+    (_schema_feature(2, categories=["x", "x"]), r"features\[2\]\.categories", r"distinct.*\['x', 'x'\]"),
+    (_schema_feature(2, fill_code=5), r"features\[2\]\.fill_code", "0 to 1.*got 5"),
+    (_schema_feature(1, fill_code=0), r"features\[1\]\.fill_code", "missing: error.*got 0"),
+    (_schema_feature(3, categories=["u", "w"]), r"features\[3\]\.categories", r"spec's categories \['u', 'v'\]"),
+    (_schema_feature(3, missing_bucket=True), r"features\[3\]\.missing_bucket", "got True"),
+], ids=["unsorted keypoints", "one keypoint", "text fill", "no fill for missing: median", "text end",
+        "ordered category renamed", "duplicate learnt categories", "fill code out of range",
+        "fill code without missing: mode", "declared category renamed", "missing bucket not declared"])
+def test_a_schema_that_fitting_the_spec_cannot_produce_is_refused_at_load(saved_categorical, tmp_path, edit, key,
+                                                                           received):
+    # each of these loaded before (or failed with TensorFlow's message), and failed or imputed a wrong value
+    # only when a row reached the damaged part
+    d = _copy(saved_categorical, tmp_path)
+    _edit_meta(d, edit)
+    with pytest.raises(ModelFormatError, match=f"key 'schema\\.{key}': expected .*{received}"):
+        priorml.load(d)
+
+
+def test_a_change_that_every_other_check_accepts_is_refused_by_the_checksums(saved_categorical, tmp_path):
+    X = pd.DataFrame({"a": [0.2, 0.7], "g": ["lo", "hi"], "h": ["x", "y"], "c": ["u", "v"]})
+    ref = priorml.load(saved_categorical).predict(X)
+    renamed = _copy(saved_categorical, tmp_path)  # a learnt category renamed: consistent with the spec
+    _edit_meta(renamed, _schema_feature(2, categories=["x", "z"]))
+    with pytest.raises(ModelFormatError, match=r"'schema' of priorml\.json changed after the model was saved"):
+        priorml.load(renamed)
+    weights = _copy(saved_categorical, tmp_path / "w")  # other weights that still obey every constraint
+    with np.load(weights / "arrays.npz") as z:
+        arrays = {k: z[k] * 0.5 for k in z.files}
+    np.savez(weights / "arrays.npz", **arrays)
+    with pytest.raises(ModelFormatError, match=r"arrays\.npz changed after the model was saved"):
+        priorml.load(weights)
+    params = _copy(saved_categorical, tmp_path / "p")
+    _edit_meta(params, lambda m: m["params"].update(epochs=7))
+    with pytest.raises(ModelFormatError, match=r"'params' of priorml\.json changed"):
+        priorml.load(params)
+    damaged = _copy(saved_categorical, tmp_path / "c")
+    _edit_meta(damaged, lambda m: m.update(checksums={"sha256": "x"}))
+    with pytest.raises(ModelFormatError, match=r"key 'checksums': expected"):
+        priorml.load(damaged)
+    older = _copy(saved_categorical, tmp_path / "o")  # saved before checksums existed: loads as it did
+    _edit_meta(older, lambda m: m.pop("checksums"))
+    np.testing.assert_array_equal(priorml.load(older).predict(X), ref)
+    recorded = json.loads((saved_categorical / "priorml.json").read_text())["checksums"]["sha256"]
+    assert sorted(recorded) == sorted(["estimator", "params", "fitted", "schema", "state", "spec", "spec_given",
+                                       "arrays.npz"])
+    assert all(len(v) == 64 for v in recorded.values())
 
 
 @pytest.mark.parametrize("damage, shown", [
@@ -176,7 +252,7 @@ def test_a_model_without_a_spec_saved_before_spec_given_was_recorded_still_loads
     X, y = _data()
     est = LatticeRegressor(spec=None, epochs=5, validation_fraction=0.0, random_state=0).fit(X, y)
     est.save(tmp_path / "m")
-    _edit_meta(tmp_path / "m", lambda m: m.pop("spec_given"))
+    _edit_meta(tmp_path / "m", lambda m: (m.pop("spec_given"), m.pop("checksums")))  # neither existed then
     loaded = priorml.load(tmp_path / "m")  # as before: the spec read from spec.yaml is the parameter
     assert loaded.get_params()["spec"] == loaded.spec_ == est.spec_
     np.testing.assert_allclose(loaded.predict(X), est.predict(X))

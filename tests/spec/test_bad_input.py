@@ -92,6 +92,12 @@ SPEC_CASES = [
     ("a single category",
      {"features": {"origin": {"type": "categorical", "categories": ["eu"]}}},
      _one("features.origin.categories", "got ['eu']", "at least 2 categories")),
+    ("whole-number float categories",
+     {"features": {"origin": {"type": "categorical", "categories": [1.0, 2.0]}}},
+     _one("features.origin.categories", "got 1.0", "Write 1.0 as the integer 1", n=2)),
+    ("fractional categories",
+     {"features": {"origin": {"type": "categorical", "categories": [1.5, 2]}}},
+     _one("features.origin.categories", "got 1.5", "quote numbers with a fraction")),
     ("categories not a list",
      {"features": {"origin": {"type": "categorical", "categories": "eu,us"}}},
      _one("features.origin.categories", "got 'eu,us'", "a list of categories")),
@@ -399,6 +405,16 @@ def test_spec_source_that_is_not_a_spec_file(tmp_path):
     with pytest.raises(SpecError) as info:
         Spec.from_yaml(binary)
     _check_message(info.value, str(binary), "a binary file", ("Is this the spec?",), 1)
+    latin = tmp_path / "latin1.yaml"  # a spec saved in Latin-1 is text, not a binary file
+    latin.write_bytes("task: regression\nfeatures:\n  caf\u00e9: {}\n".encode("latin-1"))
+    with pytest.raises(SpecError) as info:
+        Spec.from_yaml(latin)
+    _check_message(info.value, str(latin), "byte 0xe9 on line 3 is not UTF-8", ("Save it as UTF-8",), 1)
+    utf16 = tmp_path / "utf16.yaml"
+    utf16.write_bytes("task: regression\n".encode("utf-16"))
+    with pytest.raises(SpecError) as info:
+        Spec.from_yaml(utf16)
+    _check_message(info.value, str(utf16), "a UTF-16 text file", ("Save it as UTF-8",), 1)
     csv = tmp_path / "data.csv"
     csv.write_text("a,b,y\n1,2,3\n4,5,6\n")
     with pytest.raises(SpecError) as info:
@@ -539,6 +555,18 @@ def test_nan_or_inf_in_the_target(df, y, value, shown, check_only):
     y[4] = value
     exc = _fit_error(LatticeRegressor(SPEC, **check_only), df, y)
     _check_message(exc, "y", f"got {shown}", ("drop them before fitting",), 1)
+
+
+def test_a_target_series_names_its_row_by_label_like_x(df, y, check_only):
+    """A pandas target names the bad row by its index label, as messages about X do (not by position)."""
+    target = pd.Series(y, index=df.index)
+    target["r9"] = np.nan
+    exc = _fit_error(LatticeRegressor(SPEC, **check_only), df, target)
+    _check_message(exc, "y", "got nan at row 'r9'", ("drop them before fitting",), 1)
+    labels = pd.Series(np.where(y > 0, "a", "b"), index=df.index, dtype=object)
+    labels["r3"] = None
+    exc = _fit_error(LatticeClassifier(SPEC, **check_only), df, labels)
+    _check_message(exc, "y", "a missing label at row 'r3'", ("Drop the rows",), 1)
 
 
 def test_category_outside_the_declared_list(df, y, check_only):
