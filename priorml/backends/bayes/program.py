@@ -38,7 +38,9 @@ class BayesProgram:
         """Mean function in model units (n_draws, n): standardised target, probability, or rate."""
         eta = self.eta(Xenc, draws)
         if self.likelihood == "bernoulli":
-            return 1.0 / (1.0 + np.exp(-eta))
+            from scipy.special import expit  # no overflow warning at large |eta| (1 / (1 + exp(-eta)) gave one)
+
+            return expit(eta)
         if self.likelihood == "poisson":
             return np.exp(eta)
         return apply_link(eta, self.link)

@@ -37,6 +37,17 @@ def test_poisson_draws_for_any_rate():
     assert np.all(np.isinf(ys[3]))
 
 
+def test_bernoulli_probabilities_at_extreme_logits_without_a_warning():
+    # 1 / (1 + exp(-eta)) warned "overflow encountered in exp" at eta below about -709
+    term = Term("f_0", "numeric", (0,), [np.array([0.0, 1.0])], 2, np.zeros(2))
+    program = BayesProgram([term], {}, "bernoulli", {"b0": np.array([-1000.0, 0.0, 1000.0]),
+                                                     "f_0": np.zeros((3, 2))})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        p = program.mean(np.full((2, 1), 0.5))
+    np.testing.assert_array_equal(p, [[0.0, 0.0], [0.5, 0.5], [1.0, 1.0]])
+
+
 def test_poisson_prior_predictive_with_default_priors():
     rng = np.random.default_rng(1)
     n = 100
