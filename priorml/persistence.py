@@ -206,8 +206,9 @@ def _meta_field(meta: dict[str, Any], key: str, expected: str, meta_path: Path) 
     return value
 
 
-def save(estimator: Any, path: str | os.PathLike) -> Path:
-    """Save a fitted priorml estimator to the directory ``path`` (created or replaced)."""
+def _metadata(estimator: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """``priorml.json`` (as plain data, read back from its JSON text, with its checksums) and the arrays
+    of a fitted estimator: what :func:`save` writes."""
     from sklearn.utils.validation import check_is_fitted
 
     check_is_fitted(estimator)
@@ -240,6 +241,38 @@ def save(estimator: Any, path: str | os.PathLike) -> Path:
         "spec_given": estimator.get_params(deep=False)["spec"] is not None,
         "versions": _versions(),
     }
+    try:
+        meta = json.loads(json.dumps(meta, default=_json_value))  # as load will read it back
+    except _NoJSON as exc:
+        _refuse("in the backend state", "a value", str(exc), "This is a priorml bug: please report it.")
+    meta["checksums"] = {"sha256": _checksums(meta, arrays)}
+    return meta, arrays
+
+
+def fingerprint(estimator: Any) -> str:
+    """SHA-256 that identifies a fitted priorml estimator: the same for the estimator, for the model that
+    ``save`` writes and for what ``load`` reads back, and different as soon as anything that decides the
+    predictions differs (weights or posterior draws, schema, spec, classes, estimator class).
+
+    Computed from the checksums that ``save`` records (:data:`FINGERPRINTED` parts; not the parameters,
+    which only matter for a new fit). Certificates and validation reports record it, so that a reviewer can
+    check that a deployed model is the one certified.
+    """
+    sums = _metadata(estimator)[0]["checksums"]["sha256"]
+    return _combine(sums)
+
+
+#: the parts of ``checksums`` that the fingerprint combines: those that decide a fitted model's predictions
+FINGERPRINTED = ("estimator", "fitted", "schema", "state", "spec", "arrays.npz")
+
+
+def _combine(sums: dict[str, str]) -> str:
+    return hashlib.sha256(";".join(f"{k}={sums[k]}" for k in FINGERPRINTED).encode()).hexdigest()
+
+
+def save(estimator: Any, path: str | os.PathLike) -> Path:
+    """Save a fitted priorml estimator to the directory ``path`` (created or replaced)."""
+    meta, arrays = _metadata(estimator)
     target = Path(path)
     if target.exists() and not target.is_dir():
         raise ModelFormatError(f"{target} is an existing file; expected a directory path (a model is saved as a "
@@ -247,13 +280,7 @@ def save(estimator: Any, path: str | os.PathLike) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        try:
-            text = json.dumps(meta, indent=2, default=_json_value)
-        except _NoJSON as exc:
-            _refuse("in the backend state", "a value", str(exc), "This is a priorml bug: please report it.")
-        meta["checksums"] = {"sha256": _checksums(json.loads(text), arrays)}  # of what load will read back
-        text = json.dumps(meta, indent=2, default=_json_value)
-        (tmp / META).write_text(text)
+        (tmp / META).write_text(json.dumps(meta, indent=2))
         estimator.spec_.to_yaml(tmp / "spec.yaml")
         np.savez(tmp / "arrays.npz", **arrays)
         if target.exists():
@@ -267,7 +294,7 @@ def save(estimator: Any, path: str | os.PathLike) -> Path:
     return target
 
 
-#: the parts of a saved model that ``checksums`` covers: every part that changes what the model predicts
+#: the parts of ``priorml.json`` that ``checksums`` covers: every part that ``load`` reads into the estimator
 CHECKSUMMED = ("estimator", "params", "fitted", "schema", "state", "spec", "spec_given")
 
 

@@ -81,6 +81,8 @@ class Certificate:
     backend: str
     n_rows: int
     rows: list[CertificateRow] = field(default_factory=list)
+    #: the certified model's ``fingerprint()`` (SHA-256): compare it with a deployed or loaded model's
+    model_sha256: str | None = None
 
     @property
     def passed(self) -> bool:
@@ -102,8 +104,8 @@ class Certificate:
         return iter(self.rows)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"model": self.model, "backend": self.backend, "n_rows": self.n_rows, "passed": self.passed,
-                "rows": [r.to_dict() for r in self.rows]}
+        return {"model": self.model, "backend": self.backend, "model_sha256": self.model_sha256,
+                "n_rows": self.n_rows, "passed": self.passed, "rows": [r.to_dict() for r in self.rows]}
 
     def to_frame(self):
         import pandas as pd
@@ -122,8 +124,10 @@ class Certificate:
         widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(head)]
         line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths))  # noqa: E731
         verdict = "all constraints hold" if self.passed else f"{len(self.failed)} constraint(s) violated"
-        out = [f"Certificate for {self.model} ({self.backend} backend), probed on {self.n_rows} rows: {verdict}",
-               line(head), line(["-" * w for w in widths])]
+        out = [f"Certificate for {self.model} ({self.backend} backend), probed on {self.n_rows} rows: {verdict}"]
+        if self.model_sha256:
+            out.append(f"model fingerprint (SHA-256): {self.model_sha256}")
+        out += [line(head), line(["-" * w for w in widths])]
         out += [line(b) for b in body]
         if self.vacuous:
             flat = sorted({r.features for r in self.vacuous if r.constraint != "trust"})
@@ -136,6 +140,16 @@ class Certificate:
         return "\n".join(out)
 
     __repr__ = __str__
+
+
+def _fingerprint(model: Any) -> str | None:
+    """The model's fingerprint; None for a subclass whose state has no saved form (it can still be certified)."""
+    from ..errors import ModelFormatError
+
+    try:
+        return model.fingerprint()
+    except (AttributeError, ModelFormatError):
+        return None
 
 
 def _check_certify_input(model: Any, X: Any, n_rows: Any) -> None:
@@ -318,7 +332,8 @@ def certify(model: Any, X: Any, *, n_rows: int | None = None, random_state: int 
     tol = REL_TOL * max(floor, spread, float(np.max(np.abs(mean_pred))) if mean_pred.size else 0.0)
     bayes = hasattr(model, "predict_draws")
     enforce = getattr(model, "_enforcement", None)
-    cert = Certificate(type(model).__name__, "bayes" if bayes else "lattice", len(probe.ref))
+    cert = Certificate(type(model).__name__, "bayes" if bayes else "lattice", len(probe.ref),
+                       model_sha256=_fingerprint(model))
     nref = len(probe.ref)
     n_fun = base_pred.shape[0]
     per = f" x {n_fun} posterior draws" if bayes else ""

@@ -287,3 +287,13 @@ class SpecEstimator(BaseEstimator):
         from ..persistence import save
 
         save(self, path)
+
+    def fingerprint(self) -> str:
+        """SHA-256 (hex) identifying the fitted model: the same after ``save`` and ``load`` (or pickling),
+        different as soon as anything that decides its predictions differs (weights or posterior draws,
+        data schema, spec, classes, estimator class); settings such as ``verbose`` do not enter it.
+        Certificates and validation reports record it, so that a reviewer can check that a deployed
+        model is the one that was certified."""
+        from ..persistence import fingerprint
+
+        return fingerprint(self)

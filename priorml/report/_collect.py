@@ -196,6 +196,20 @@ def _performance(spec: Spec, model: Any, name: str, X: Any, y: Any, X_test: Any,
             "note": note}
 
 
+def _check_certificate_is_of(certificate: Any, model_sha256: str | None) -> None:
+    """A certificate passed in must be the model's own: one of another model (another fit, other weights)
+    would be reported as this model's."""
+    from ..errors import DataError, Problem
+
+    cert_sha = certificate.get("model_sha256") if isinstance(certificate, dict) else \
+        getattr(certificate, "model_sha256", None)
+    if cert_sha and model_sha256 and cert_sha != model_sha256:
+        raise DataError([Problem("certificate", f"the certificate of this model (fingerprint {model_sha256[:16]}...)",
+                                 f"the certificate of another model (fingerprint {cert_sha[:16]}...)",
+                                 "Certify this model (priorml.certify(model, X)), or leave certificate=None and the "
+                                 "report certifies it.")])
+
+
 def _model_info(model: Any, backend: str, n_train: int) -> dict[str, Any]:
     params = {k: v for k, v in model.get_params(deep=False).items() if k != "spec"}
     info = {"estimator": type(model).__name__, "backend": backend, "n_train": int(n_train), "params": plain(params)}
@@ -214,7 +228,7 @@ def collect_report(spec: Any, X: Any, y: Any, *, model: Any = None, backend: str
                    data_path: str | None = None, command: str | None = None, title: str | None = None,
                    random_state: int = 0) -> Report:
     """Compute the content of a validation report; see :func:`priorml.report.build_report`."""
-    from ..audit.certify import certify
+    from ..audit.certify import _fingerprint, certify
     from ._effects import feature_effects
 
     resolved = model.spec_ if model is not None and hasattr(model, "spec_") else as_spec(spec)
@@ -222,8 +236,11 @@ def collect_report(spec: Any, X: Any, y: Any, *, model: Any = None, backend: str
     if model is None:
         model = _make_model(resolved, backend, model_params or {}, random_state).fit(X, y)
     backend = "bayes" if hasattr(model, "predict_draws") else "lattice"
+    model_sha256 = _fingerprint(model)
     if certificate is None:
         certificate = certify(model, X, random_state=random_state)
+    else:
+        _check_certificate_is_of(certificate, model_sha256)
     performance = None
     if X_test is not None and y_test is not None:
         performance = _performance(resolved, model, f"{type(model).__name__} ({backend})", X, y, X_test, y_test,
@@ -245,6 +262,7 @@ def collect_report(spec: Any, X: Any, y: Any, *, model: Any = None, backend: str
         "data_sha256": _frame_hash(X, y),
         "n_rows": int(len(y)),
         "spec_sha256": hashlib.sha256(resolved.to_json().encode()).hexdigest(),
+        "model_sha256": model_sha256,
         "random_state": random_state,
         "platform": platform.platform(),
         "versions": _versions(),

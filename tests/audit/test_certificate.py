@@ -58,7 +58,8 @@ def test_one_row_per_constraint_each_with_its_effect(fitted, data):
     lo["b"], hi["b"] = X["b"].min(), X["b"].max()
     assert by_kind[("monotonic", "b")].effect == pytest.approx(np.mean(fitted.predict(hi) - fitted.predict(lo)), rel=0.2)
     text = str(cert)
-    assert "effect" in text.splitlines()[1] and "holds trivially" not in text
+    assert text.splitlines()[1] == f"model fingerprint (SHA-256): {fitted.fingerprint()}"
+    assert "effect" in text.splitlines()[2] and "holds trivially" not in text
     d = cert.to_dict()
     assert d["rows"][0]["effect"] == cert.rows[0].effect and d["rows"][0]["vacuous"] is False
 

@@ -314,3 +314,25 @@ def test_a_bayesian_model_with_a_random_state_instance_saves(tmp_path):
     loaded = priorml.load(tmp_path / "m")
     assert isinstance(loaded.random_state, np.random.RandomState)
     np.testing.assert_allclose(loaded.predict(X), est.predict(X))
+
+
+# ---------------------------------------------------------------------- the fingerprint
+def test_the_fingerprint_identifies_the_fitted_model(saved, tmp_path):
+    import pickle
+
+    X, y = _data()
+    est = LatticeRegressor(SPEC, model="lattice", **TINY).fit(X, y)
+    fp = est.fingerprint()
+    assert len(fp) == 64 and int(fp, 16) >= 0
+    # the same for the saved, loaded and pickled model, and after a setting that does not change predictions
+    assert priorml.load(saved).fingerprint() == fp
+    assert pickle.loads(pickle.dumps(est)).fingerprint() == fp
+    assert est.set_params(verbose=1).fingerprint() == fp
+    # different for other weights, another schema or another spec
+    assert LatticeRegressor(SPEC, model="lattice", **{**TINY, "random_state": 1}).fit(X, y).fingerprint() != fp
+    assert LatticeRegressor(SPEC, model="lattice", **TINY).fit(X.iloc[:30], y[:30]).fingerprint() != fp
+    other = {"features": {"a": {"monotonic": "increasing"}, "b": {"monotonic": "decreasing"}}}
+    assert LatticeRegressor(other, model="lattice", **TINY).fit(X, y).fingerprint() != fp
+    # a reviewer can compare it with the certificate's
+    cert = priorml.certify(priorml.load(saved), X)
+    assert cert.model_sha256 == fp and cert.to_dict()["model_sha256"] == fp and fp in str(cert)

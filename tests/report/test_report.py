@@ -344,6 +344,19 @@ def test_summary_says_which_constraints_hold_only_trivially(spec, parts):
     assert "(order g)" in summary
 
 
+def test_the_report_names_the_model_and_refuses_the_certificate_of_another(spec, parts):
+    """The provenance records the model's fingerprint; a certificate computed for another model (another fit)
+    was reported as this model's."""
+    model = parts["model"]
+    doc = json.loads(build_report(spec, parts["X"], parts["y"], model=model, baselines=False, format="json"))
+    assert doc["provenance"]["model_sha256"] == model.fingerprint()
+    other = priorml.LatticeRegressor(spec, random_state=1, **FAST).fit(parts["X"], parts["y"])
+    for cert in (priorml.certify(other, parts["X"]), priorml.certify(other, parts["X"]).to_dict()):
+        with pytest.raises(priorml.DataError, match=r"certificate: expected the certificate of this model.*"
+                                                    r"another model.*Certify this model"):
+            build_report(spec, parts["X"], parts["y"], model=model, certificate=cert, format="json")
+
+
 def test_performance_note_does_not_vouch_for_a_model_fitted_elsewhere(spec, parts):
     """The note said the test rows were "held out once before any fitting" also for a model passed in, which the
     report did not fit and which may have seen them."""
