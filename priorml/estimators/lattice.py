@@ -143,26 +143,36 @@ class _LatticeBase(SpecEstimator):
                                   if model != "linear" else "normalized non-negative weights over bounded calibrators")
         return "unknown", ""
 
-    def _certify_monotonic_dominance(self, ref, a: str, b: str) -> tuple[int, float, str]:
-        """Finite differences of the combiner along two calibrated inputs, at the calibrated reference rows."""
+    def _certify_monotonic_dominance(self, ref, a: str, b: str, grid: int = 5) -> tuple[int, float, str]:
+        """Finite differences of the combiner along two calibrated inputs: at the calibrated reference rows,
+        and at each row with the two inputs swept together over a ``grid`` x ``grid`` grid of their whole
+        calibrated ranges (ends included), where no data may lie."""
         Xenc = self.schema_.transform(self.spec_, ref)
         C = self.program_.calibrated(Xenc)
         ia, ib = self.spec_.feature_names.index(a), self.spec_.feature_names.index(b)
         # each calibrated input spans [0, its lattice size - 1] (a convex feature has size 2 whatever lattice_size)
         his = [1.0 if self.model_type_ == "linear" else float(self.program_.plan.lattice_dims[j] - 1) for j in (ia, ib)]
         h = 0.05 * min(his)
+        ga, gb = np.meshgrid(np.linspace(0, his[0], grid), np.linspace(0, his[1], grid), indexing="ij")
+        swept = np.repeat(C, grid * grid, axis=0)
+        swept[:, ia] = np.tile(ga.ravel(), len(C))
+        swept[:, ib] = np.tile(gb.ravel(), len(C))
+        points = np.vstack([C, swept])
         rows = []
         for j, hi in zip((ia, ib), his):
-            plus, minus = C.copy(), C.copy()
-            plus[:, j] = np.clip(C[:, j] + h, 0, hi)
-            minus[:, j] = np.clip(C[:, j] - h, 0, hi)
+            plus, minus = points.copy(), points.copy()
+            plus[:, j] = np.clip(points[:, j] + h, 0, hi)
+            minus[:, j] = np.clip(points[:, j] - h, 0, hi)
             rows.append((plus, minus, plus[:, j] - minus[:, j]))
         # slopes at the same points, with the same step where the clip allows it
         ok = (rows[0][2] > 0) & (rows[1][2] > 0)
         sa = (self.program_.head(rows[0][0]) - self.program_.head(rows[0][1]))[ok] / rows[0][2][ok]
         sb = (self.program_.head(rows[1][0]) - self.program_.head(rows[1][1]))[ok] / rows[1][2][ok]
         viol = float(np.max(sb - sa)) * h if ok.any() else 0.0
-        return int(4 * ok.sum()), np.array([viol]), f"calibrated inputs of {int(ok.sum())} of {len(C)} rows, step {h:.3g}"
+        n_rows = int(ok[:len(C)].sum())
+        return (int(4 * ok.sum()), np.array([viol]),
+                f"calibrated inputs of {n_rows} of {len(C)} rows, and a {grid} x {grid} grid of both calibrated "
+                f"ranges at each row; step {h:.3g}")
 
     def _get_saved_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         prog = self.program_

@@ -110,7 +110,31 @@ def test_monotonic_dominance_is_probed_over_each_feature_calibrated_range(monoto
     assert inside.sum() >= 5
     k = int(inside.sum())
     probes, viol, domain = model._certify_monotonic_dominance(X[inside], "a", "b")
-    assert domain.startswith(f"calibrated inputs of {k} of {k} rows") and probes == 4 * k
+    assert domain.startswith(f"calibrated inputs of {k} of {k} rows, and a 5 x 5 grid") and probes == 4 * k * 26
+    assert viol[0] <= 1e-6
+
+
+def test_monotonic_dominance_is_probed_where_no_data_lie(monotone_data, fast, monkeypatch):
+    """The dominance row probed the reference rows' calibrated points only, so a combiner whose slope along
+    the dominated input overtook the dominant one's in a corner without data passed. The two inputs are now
+    also swept together over their whole calibrated ranges at every row."""
+    X, _ = monotone_data
+    spec = {"features": {"a": {"monotonic": "increasing"}, "b": {"monotonic": "increasing"}, "c": {}},
+            "interactions": [{"dominance": "monotonic", "feature": "a", "over": "b"}]}
+    model = priorml.LatticeRegressor(spec, model="lattice", **fast).fit(X, 2 * X["a"] + X["b"])
+    C = model.program_.calibrated(model.schema_.transform(model.spec_, X))
+    ref = X[(C[:, 0] < 0.6) | (C[:, 1] < 0.6)]  # no reference row in the corner a, b > 0.6
+    assert len(ref) >= 20
+    head = model.program_.head
+
+    def corner(P):  # slope 3 along b (against 2 along a) where both calibrated inputs exceed 0.7
+        return head(P) + 3 * np.clip(P[:, 1] - 0.7, 0, None) * (P[:, 0] > 0.7)
+
+    monkeypatch.setattr(model.program_, "head", corner)
+    probes, viol, domain = model._certify_monotonic_dominance(ref, "a", "b")
+    assert viol[0] > 0.02, domain
+    # grid=1 adds only the point where both inputs are 0: as good as the reference rows alone, which miss it
+    probes, viol, _ = model._certify_monotonic_dominance(ref, "a", "b", grid=1)
     assert viol[0] <= 1e-6
 
 
