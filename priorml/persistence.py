@@ -206,9 +206,10 @@ def _meta_field(meta: dict[str, Any], key: str, expected: str, meta_path: Path) 
     return value
 
 
-def _metadata(estimator: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+def _metadata(estimator: Any, with_params: bool = True) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """``priorml.json`` (as plain data, read back from its JSON text, with its checksums) and the arrays
-    of a fitted estimator: what :func:`save` writes."""
+    of a fitted estimator: what :func:`save` writes. ``with_params=False`` leaves the parameters out (the
+    fingerprint does not use them, and a parameter without a JSON form must not stop it)."""
     from sklearn.utils.validation import check_is_fitted
 
     check_is_fitted(estimator)
@@ -218,7 +219,7 @@ def _metadata(estimator: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     meta_state, arrays = estimator._get_saved_state()
     params = {}
     for key, value in estimator.get_params(deep=False).items():
-        if key == "spec":
+        if key == "spec" or not with_params:
             continue
         try:
             params[key] = _json_value(value)
@@ -258,7 +259,7 @@ def fingerprint(estimator: Any) -> str:
     which only matter for a new fit). Certificates and validation reports record it, so that a reviewer can
     check that a deployed model is the one certified.
     """
-    sums = _metadata(estimator)[0]["checksums"]["sha256"]
+    sums = _metadata(estimator, with_params=False)[0]["checksums"]["sha256"]
     return _combine(sums)
 
 

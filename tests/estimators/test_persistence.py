@@ -303,6 +303,10 @@ def test_a_parameter_without_a_json_form_is_refused_by_name(tmp_path):
                                                r"fractions\.Fraction"):
         est.save(tmp_path / "m")
     assert not (tmp_path / "m").exists() and list(tmp_path.iterdir()) == []
+    # parameters do not enter the fingerprint, so such a parameter does not stop it (nor the certificate's)
+    assert est.fingerprint() == est.set_params(verbose=0).fingerprint()
+    est.verbose = Fraction(1, 2)
+    assert priorml.certify(est, X).model_sha256 == est.fingerprint()
 
 
 def test_a_bayesian_model_with_a_random_state_instance_saves(tmp_path):
