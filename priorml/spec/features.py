@@ -237,6 +237,9 @@ CATEGORICAL_KEYS = ("type",) + tuple(f.name for f in fields(CategoricalFeature) 
 
 def _category_fix(value: Any) -> str:
     """How to write a category that is neither text nor an integer."""
+    if isinstance(value, float) and value != value:
+        return ("NaN is not a category: to give missing values a category of their own, set 'missing: category' "
+                "on the feature and leave NaN out of the list.")
     if isinstance(value, float) and value.is_integer():
         return (f"Write {value!r} as the integer {int(value)} (a float array of whole numbers, such as "
                 "np.array([1.0, 2.0]), can be passed as its .astype(int)).")

@@ -71,6 +71,13 @@ def compute_keypoints(values: np.ndarray, n: int, clip: tuple[float, float] | No
     return kp.astype(float)
 
 
+def _json_category(c: Any) -> Any:
+    """A category as JSON holds it: Python scalars as they are; other values (dates, times) as their text,
+    which is what categories match by (``_cat_key``), so a saved model reads the same values as the fitted one."""
+    c = c.item() if hasattr(c, "item") and not isinstance(c, (str, bytes)) else c
+    return c if c is None or isinstance(c, (str, int, float)) else _cat_key(c)
+
+
 @dataclass
 class FeatureSchema:
     """What was learnt about one feature at fit time."""
@@ -92,7 +99,7 @@ class FeatureSchema:
     def to_dict(self) -> dict[str, Any]:
         out = {k: getattr(self, k) for k in ("name", "kind", "fill", "lo", "hi", "missing_bucket", "fill_code")}
         out["keypoints"] = None if self.keypoints is None else [float(v) for v in self.keypoints]
-        out["categories"] = [c.item() if hasattr(c, "item") else c for c in self.categories]
+        out["categories"] = [_json_category(c) for c in self.categories]
         return out
 
     @classmethod
@@ -232,9 +239,14 @@ def _categorical_inconsistencies(key: str, f: CategoricalFeature, fs: FeatureSch
     out = []
     cats = list(fs.categories)
     keys = [_cat_key(c) for c in cats]
-    if not cats or any(not isinstance(c, (str, int)) or isinstance(c, bool) for c in cats) \
-            or len(set(keys)) != len(keys):
-        out.append((f"{key}.categories", "a list of distinct categories (text or integers)", short_list(cats)))
+    if f.categories is None:  # learnt from the data: any value JSON holds (text, numbers, true/false)
+        kinds, what = (str, int, float), "text, numbers or true/false"
+    else:
+        kinds, what = (str, int), "text or integers"
+    bad = [c for c in cats if not isinstance(c, kinds) or (isinstance(c, float) and not np.isfinite(c))
+           or (isinstance(c, bool) and kinds == (str, int))]
+    if (not cats and not fs.missing_bucket) or bad or len(set(keys)) != len(keys):
+        out.append((f"{key}.categories", f"a list of distinct categories ({what})", short_list(cats)))
     elif f.categories is not None and keys != [_cat_key(c) for c in f.categories]:
         out.append((f"{key}.categories", f"the spec's categories {short_list(list(f.categories))}", short_list(cats)))
     else:
@@ -468,6 +480,11 @@ def _fit_categorical(f: CategoricalFeature, col: np.ndarray, index: Sequence[Any
     else:
         # ordered categories first, in spec order, then the other levels seen
         cats = merge_levels([c for chain in f.order for c in chain], [_plain(v) for v in present])
+    if f.missing == "mode" and not present:
+        problems.append(Problem(f"X[{f.name!r}]", "at least one non-missing value ('missing: mode' imputes the most "
+                                "frequent category)", "only missing values",
+                                "Drop the feature, provide data, or set 'missing: category'.", f.name, "missing"))
+        return fs
     fs.categories = cats
     fs.missing_bucket = f.missing == "category"
     if f.missing == "mode" and present:
@@ -531,7 +548,7 @@ def _target_row(y: Any, i: int) -> str:
     """Row ``i`` of the target as messages about ``X`` name it: the index label of a pandas
     Series or DataFrame, the position otherwise."""
     if hasattr(y, "iloc") and hasattr(y, "index") and 0 <= i < len(y.index):
-        return repr(y.index[i])
+        return repr(y.index[i:i + 1].tolist()[0])  # Python scalars, as list(X.index) gives for X's messages
     return str(i)
 
 

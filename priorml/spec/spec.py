@@ -338,8 +338,14 @@ def _read_source(source: str | Path, what: str) -> str:
 
 def _not_utf8(data: bytes, exc: UnicodeDecodeError, what: str) -> tuple[str, str]:
     """What a file that is not UTF-8 looks like, and how to fix it: (received, fix)."""
+    fix = "Save it as UTF-8 (in most editors: save with encoding UTF-8)."
+    if data[:4] in (b"\xff\xfe\0\0", b"\0\0\xfe\xff"):
+        return "a UTF-32 text file", fix
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return "a UTF-16 text file", "Save it as UTF-8 (in most editors: save with encoding UTF-8)."
+        return "a UTF-16 text file", fix
+    head = data[:512] if len(data) % 2 == 0 else data[:511]
+    if len(head) >= 8 and (not any(head[1::2]) or not any(head[0::2])):  # every other byte 0: UTF-16 text
+        return "a UTF-16 text file without a byte-order mark", fix
     if b"\0" in data[:4096]:
         return "a binary file", f"Is this the spec? A spec is a small {what} text file; data files go to fit()."
     line = data[:exc.start].count(b"\n") + 1

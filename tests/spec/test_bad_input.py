@@ -95,6 +95,9 @@ SPEC_CASES = [
     ("whole-number float categories",
      {"features": {"origin": {"type": "categorical", "categories": [1.0, 2.0]}}},
      _one("features.origin.categories", "got 1.0", "Write 1.0 as the integer 1", n=2)),
+    ("NaN among the categories",
+     {"features": {"origin": {"type": "categorical", "categories": ["a", float("nan")]}}},
+     _one("features.origin.categories", "got nan", "set 'missing: category'")),
     ("fractional categories",
      {"features": {"origin": {"type": "categorical", "categories": [1.5, 2]}}},
      _one("features.origin.categories", "got 1.5", "quote numbers with a fraction")),
@@ -415,6 +418,11 @@ def test_spec_source_that_is_not_a_spec_file(tmp_path):
     with pytest.raises(SpecError) as info:
         Spec.from_yaml(utf16)
     _check_message(info.value, str(utf16), "a UTF-16 text file", ("Save it as UTF-8",), 1)
+    utf32 = tmp_path / "utf32.yaml"  # its byte-order mark starts like UTF-16's
+    utf32.write_bytes("task: regression\n".encode("utf-32"))
+    with pytest.raises(SpecError) as info:
+        Spec.from_yaml(utf32)
+    _check_message(info.value, str(utf32), "a UTF-32 text file", ("Save it as UTF-8",), 1)
     csv = tmp_path / "data.csv"
     csv.write_text("a,b,y\n1,2,3\n4,5,6\n")
     with pytest.raises(SpecError) as info:
@@ -563,10 +571,21 @@ def test_a_target_series_names_its_row_by_label_like_x(df, y, check_only):
     target["r9"] = np.nan
     exc = _fit_error(LatticeRegressor(SPEC, **check_only), df, target)
     _check_message(exc, "y", "got nan at row 'r9'", ("drop them before fitting",), 1)
+    numbered = pd.Series(y, index=range(100, 140))  # an integer label reads as in X's messages, not np.int64(...)
+    numbered[130] = np.nan
+    exc = _fit_error(LatticeRegressor(SPEC, **check_only), df.set_axis(numbered.index), numbered)
+    _check_message(exc, "y", "got nan at row 130.", (), 1)
     labels = pd.Series(np.where(y > 0, "a", "b"), index=df.index, dtype=object)
     labels["r3"] = None
     exc = _fit_error(LatticeClassifier(SPEC, **check_only), df, labels)
     _check_message(exc, "y", "a missing label at row 'r3'", ("Drop the rows",), 1)
+
+
+def test_a_categorical_column_with_only_missing_values_and_missing_mode(df, y, check_only):
+    # was "expected no missing values (missing: error)", although the spec says mode
+    spec = {"features": {"weight": {}, "origin": {"type": "categorical", "categories": [1, 2, 3], "missing": "mode"}}}
+    exc = _fit_error(LatticeRegressor(spec, **check_only), df.assign(origin=None), y)
+    _check_message(exc, "X['origin']", "got only missing values", ("'missing: mode' imputes", "missing: category"), 1)
 
 
 def test_category_outside_the_declared_list(df, y, check_only):
