@@ -444,7 +444,9 @@ def cmd_fit(args: argparse.Namespace, con: _Console) -> int:
         d = est.diagnostics_
         detail = (f"{d.get('sampler')}, r_hat max {d.get('r_hat_max', float('nan')):.3f}, "
                   f"divergences {d.get('divergences', 0)}")
-    con.result(f"Fitted {type(est).__name__} ({detail}) on {len(X)} rows in {seconds:.1f} s; saved to {args.output}")
+    info["model_sha256"] = est.fingerprint()
+    con.result(f"Fitted {type(est).__name__} ({detail}) on {len(X)} rows in {seconds:.1f} s; saved to {args.output} "
+               f"(fingerprint {info['model_sha256'][:16]}...)")
     con.document(info)
     return EXIT_OK
 

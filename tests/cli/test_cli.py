@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import priorml
 from priorml.cli import main
 
 FAST = ["--model", "linear", "--epochs", "20", "--quiet"]
@@ -96,6 +97,7 @@ def test_fit_json_describes_the_model(work, capsys, tmp_path):
     assert code == 0
     assert doc["estimator"] == "LatticeRegressor" and doc["n_rows"] == 120 and doc["model_type"] == "linear"
     assert (tmp_path / "m" / "priorml.json").is_file()
+    assert doc["model_sha256"] == priorml.load(tmp_path / "m").fingerprint()  # what certify will print
 
 
 # ---------------------------------------------------------------------- exit code 1 with --fail-on-violation
