@@ -802,7 +802,7 @@ class DriftMonitor:
             "spec": self.spec_.to_dict(),
             "model": {"class": type(self.model).__name__, "task": self.task_, "features": list(self._model_features),
                       "classes": None if self.classes_ is None else [_py(c) for c in self.classes_],
-                      "fingerprint": self._fingerprint()},
+                      "fingerprint": self._fingerprint(), "sha256": _model_sha256(self.model)},
             "n_batches": self.n_batches,
             "buffer": [{"X": {c: _column_to_json(self.spec_[c], Xb[c]) for c in Xb.columns}, "y": [_py(v) for v in yb.tolist()]}
                        for Xb, yb in self._buffer],
@@ -839,8 +839,10 @@ class DriftMonitor:
             The state file.
         model : fitted estimator
             The model being monitored (the same one: its class, features and
-            classes are checked, and its predictions on the stored rows are
-            compared with those recorded; if they differ, a retrained model
+            classes are checked, and so is its ``fingerprint()`` against the one
+            recorded, for a priorml model; for another model, or a state saved
+            before fingerprints were recorded, its predictions on the stored rows
+            are compared with those recorded. If they differ, a retrained model
             say, a ``UserWarning`` says that the history may not be comparable).
         baseline : estimator, optional
             Needed only when the state was made with a custom baseline
@@ -963,6 +965,13 @@ class DriftMonitor:
         mon.statuses = [DriftStatus.from_dict(d) for d in payload["history"]]
         if int(payload["n_batches"]) != len(mon.statuses) or [s.batch for s in mon.statuses] != list(range(1, len(mon.statuses) + 1)):
             raise ModelFormatError(f"Drift state file {p} is corrupted: the history does not number batches 1..{payload['n_batches']}.")
+        sha_saved, sha_now = saved.get("sha256"), _model_sha256(mon.model)
+        if isinstance(sha_saved, str) and sha_now is not None:  # a priorml model: exact
+            if sha_saved != sha_now:
+                warnings.warn(f"The model's fingerprint ({sha_now[:16]}...) differs from the one recorded in {p} "
+                              f"({sha_saved[:16]}...): this is not the model that was monitored; the history may not be "
+                              "comparable.", UserWarning, stacklevel=2)
+            return mon
         fp_saved, fp_now = saved.get("fingerprint"), mon._fingerprint()
         if fp_saved is not None and fp_now is not None:
             a, b = np.asarray(fp_saved, dtype=float), np.asarray(fp_now, dtype=float)
@@ -1654,6 +1663,13 @@ def _finite_float(text: str) -> float:
     if not math.isfinite(v):
         raise ValueError(f"the number {text[:30]} is out of the float range")
     return v
+
+
+def _model_sha256(model: Any) -> str | None:
+    """A priorml model's fingerprint; None for other models (the resumed monitor then compares predictions)."""
+    from .certify import _fingerprint
+
+    return _fingerprint(model) if any(c.__module__.startswith("priorml.") for c in type(model).__mro__) else None
 
 
 def _checksum(payload: Any) -> str:

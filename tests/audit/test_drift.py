@@ -258,19 +258,32 @@ def test_state_of_another_model_or_missing_file_is_refused(state_file, classifie
         DriftMonitor.load(tmp_path / "nowhere.json", classifier)
 
 
-def test_a_retrained_model_resumes_with_a_warning(state_file, regressor, fast_settings):
+def test_a_retrained_model_resumes_with_a_warning(state_file, regressor, fast_settings, tmp_path):
     """Same class, features and classes, other predictions on the stored rows (a retrained model):
     the state loads, with a warning that the history may not be comparable; the same model loads
     silently."""
     import warnings
 
+    from priorml.audit.drift import _checksum
+
     X, y = _regression(np.random.default_rng(5), 600, flipped=True)
     retrained = priorml.LatticeRegressor(SPEC, model="linear", **fast_settings).fit(X, y)
-    with pytest.warns(UserWarning, match="differ from those recorded"):
+    with pytest.warns(UserWarning, match=r"model's fingerprint \(\w{16}\.\.\.\) differs from the one recorded"):
         assert DriftMonitor.load(state_file, retrained).n_batches == 3
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         DriftMonitor.load(state_file, regressor)
+    # a state saved before the fingerprint was recorded: the model's predictions on the stored rows decide
+    doc = json.loads(state_file.read_text())
+    assert doc["payload"]["model"].pop("sha256") == regressor.fingerprint()
+    doc["checksum"] = _checksum(doc["payload"])
+    older = tmp_path / "older.json"
+    older.write_text(json.dumps(doc))
+    with pytest.warns(UserWarning, match="differ from those recorded"):
+        DriftMonitor.load(older, retrained)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        DriftMonitor.load(older, regressor)
 
 
 def test_a_model_predicting_nan_is_an_error_not_a_silent_pass():
