@@ -499,9 +499,27 @@ def cmd_certify(args: argparse.Namespace, con: _Console) -> int:
     model, df = _model_and_features(args)
     with _about(args.data), con.stage(f"Certifying {type(model).__name__} on {args.data}"):
         cert = certify(model, df, n_rows=args.n_rows, random_state=args.random_state)
-    con.result(str(cert))
-    con.document(cert.to_dict())
+    doc = cert.to_dict()
+    other = None
+    if args.fingerprint is not None:  # the model must be the one signed off (a prefix is enough)
+        doc["fingerprint_expected"] = args.fingerprint
+        doc["fingerprint_matches"] = bool(cert.model_sha256 and cert.model_sha256.startswith(args.fingerprint))
+        if not doc["fingerprint_matches"]:
+            other = (f"FINGERPRINT MISMATCH: expected a model whose fingerprint starts with {args.fingerprint}; "
+                     f"{args.model_dir} has {cert.model_sha256}: it is not the model that was signed off.")
+    con.result(str(cert) + (f"\n{other}" if other else ""))
+    con.document(doc)
+    if other:
+        return EXIT_FAILED
     return EXIT_FAILED if args.fail_on_violation and not cert.passed else EXIT_OK
+
+
+def _hex_digest(value: str) -> str:
+    v = value.strip().lower()
+    if len(v) < 8 or len(v) > 64 or any(c not in "0123456789abcdef" for c in v):
+        raise argparse.ArgumentTypeError(f"expected a SHA-256 fingerprint (hex), or its first 8 or more digits; "
+                                         f"got {value!r}")
+    return v
 
 
 def _cv(value: str) -> int | str:
@@ -886,6 +904,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("model_dir", metavar="MODEL_DIR")
     p.add_argument("data", metavar="DATA")
     p.add_argument("--n-rows", type=_positive_int, default=None, help="reference rows probed (default 200 / 30)")
+    p.add_argument("--fingerprint", type=_hex_digest, default=None, metavar="HEX",
+                   help="the fingerprint (SHA-256, or its first 8+ hex digits) of the model that was signed off: "
+                        "exit 1 if MODEL_DIR holds another model")
     p.set_defaults(func=cmd_certify)
 
     p = sub.add_parser("compare", parents=[common, models, cv, fail], help="constrained model vs baselines",

@@ -101,6 +101,25 @@ def test_fit_json_describes_the_model(work, capsys, tmp_path):
 
 
 # ---------------------------------------------------------------------- exit code 1 with --fail-on-violation
+def test_certify_checks_the_fingerprint_signed_off(work, capsys):
+    model = str(work / "model")
+    data = str(work / "data.csv")
+    sha = priorml.load(model).fingerprint()
+    capsys.readouterr()
+    assert main(["certify", model, data, "--quiet", "--fingerprint", sha[:12].upper()]) == 0
+    assert "MISMATCH" not in capsys.readouterr().out
+    other = ("0" if sha[0] != "0" else "1") + sha[1:]
+    assert main(["certify", model, data, "--quiet", "--fingerprint", other]) == 1
+    out = capsys.readouterr().out
+    assert f"FINGERPRINT MISMATCH: expected a model whose fingerprint starts with {other}" in out and sha in out
+    assert main(["certify", model, data, "--quiet", "--json", "--fingerprint", other[:8]]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["fingerprint_matches"] is False and doc["model_sha256"] == sha
+    for bad in ("abc", "xyz12345", "0" * 65):
+        assert main(["certify", model, data, "--fingerprint", bad]) == 2
+        assert "expected a SHA-256 fingerprint" in capsys.readouterr().err
+
+
 def test_certify_exit_1_only_with_the_flag_when_a_constraint_fails(work, tmp_path, capsys, monkeypatch):
     """A saved model whose spec is edited to demand the opposite direction fails its certificate.
 
