@@ -39,9 +39,11 @@ ModelFormatError naming the difference. Directories written before the
 ``spec`` key existed are checked against the schema only.
 
 ``priorml.json`` also records ``checksums``: the SHA-256 of each part that
-decides the predictions (``estimator``, ``params``, ``fitted``, ``schema``,
-``state``, ``spec``, ``spec_given``; each as JSON with sorted keys and no
-spaces) and of the arrays (name, dtype, shape and bytes of each, by name).
+``load`` reads into the estimator (``estimator``, ``params``, ``fitted``,
+``schema``, ``state``, ``spec``, ``spec_given``; each as JSON with sorted keys
+and no spaces) and of the arrays (name, dtype, shape and bytes of each, by
+name). The estimator's ``fingerprint()`` combines those of the parts that decide
+its predictions (all but ``params`` and ``spec_given``).
 After the checks above, ``load`` recomputes them and refuses a model whose
 parts changed since it was saved, naming the parts; so a change that the
 other checks cannot see (a renamed category learnt from the data, other
