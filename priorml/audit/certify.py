@@ -143,12 +143,16 @@ class Certificate:
 
 
 def _fingerprint(model: Any) -> str | None:
-    """The model's fingerprint; None for a subclass whose state has no saved form (it can still be certified)."""
+    """A priorml estimator's fingerprint; None for any other model, and for a subclass whose state has no
+    saved form (it can still be certified)."""
     from ..errors import ModelFormatError
+    from ..estimators._base import SpecEstimator
 
+    if not isinstance(model, SpecEstimator):
+        return None
     try:
         return model.fingerprint()
-    except (AttributeError, ModelFormatError):
+    except ModelFormatError:
         return None
 
 

@@ -114,6 +114,7 @@ from .._args import MAX_SEED, flag_problem, is_int, is_probability, is_real
 from ..errors import (ConstraintWarning, DataError, DataWarning, ModelFormatError, PriorMLError, Problem, SpecError,
                       first_line)
 from ..spec import CategoricalFeature, Spec
+from .certify import _fingerprint as model_fingerprint  # a priorml model's, or None
 
 __all__ = ["DriftMonitor", "DriftStatus", "Batch", "split_batches", "batch_level", "MIN_ROWS"]
 
@@ -802,7 +803,7 @@ class DriftMonitor:
             "spec": self.spec_.to_dict(),
             "model": {"class": type(self.model).__name__, "task": self.task_, "features": list(self._model_features),
                       "classes": None if self.classes_ is None else [_py(c) for c in self.classes_],
-                      "fingerprint": self._fingerprint(), "sha256": _model_sha256(self.model)},
+                      "fingerprint": self._fingerprint(), "sha256": model_fingerprint(self.model)},
             "n_batches": self.n_batches,
             "buffer": [{"X": {c: _column_to_json(self.spec_[c], Xb[c]) for c in Xb.columns}, "y": [_py(v) for v in yb.tolist()]}
                        for Xb, yb in self._buffer],
@@ -965,7 +966,7 @@ class DriftMonitor:
         mon.statuses = [DriftStatus.from_dict(d) for d in payload["history"]]
         if int(payload["n_batches"]) != len(mon.statuses) or [s.batch for s in mon.statuses] != list(range(1, len(mon.statuses) + 1)):
             raise ModelFormatError(f"Drift state file {p} is corrupted: the history does not number batches 1..{payload['n_batches']}.")
-        sha_saved, sha_now = saved.get("sha256"), _model_sha256(mon.model)
+        sha_saved, sha_now = saved.get("sha256"), model_fingerprint(mon.model)
         if isinstance(sha_saved, str) and sha_now is not None:  # a priorml model: exact
             if sha_saved != sha_now:
                 warnings.warn(f"The model's fingerprint ({sha_now[:16]}...) differs from the one recorded in {p} "
@@ -1663,13 +1664,6 @@ def _finite_float(text: str) -> float:
     if not math.isfinite(v):
         raise ValueError(f"the number {text[:30]} is out of the float range")
     return v
-
-
-def _model_sha256(model: Any) -> str | None:
-    """A priorml model's fingerprint; None for other models (the resumed monitor then compares predictions)."""
-    from .certify import _fingerprint
-
-    return _fingerprint(model) if any(c.__module__.startswith("priorml.") for c in type(model).__mro__) else None
 
 
 def _checksum(payload: Any) -> str:

@@ -16,6 +16,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .._args import is_real
 from ..errors import DataError, DataWarning, Problem, did_you_mean, short_list
 from .features import CategoricalFeature, NumericFeature, _cat_key
 from .spec import Spec
@@ -74,7 +75,7 @@ def compute_keypoints(values: np.ndarray, n: int, clip: tuple[float, float] | No
 def _json_category(c: Any) -> Any:
     """A category as JSON holds it: Python scalars as they are; other values (dates, times) as their text,
     which is what categories match by (``_cat_key``), so a saved model reads the same values as the fitted one."""
-    c = c.item() if hasattr(c, "item") and not isinstance(c, (str, bytes)) else c
+    c = _plain(c)
     return c if c is None or isinstance(c, (str, int, float)) else _cat_key(c)
 
 
@@ -205,11 +206,6 @@ class Schema:
         return out
 
 
-def _is_real(v: Any) -> bool:
-    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)) \
-        and bool(np.isfinite(v))
-
-
 def _numeric_inconsistencies(key: str, f: NumericFeature, fs: FeatureSchema) -> list[tuple[str, str, str]]:
     out = []
     kp = fs.keypoints
@@ -220,12 +216,12 @@ def _numeric_inconsistencies(key: str, f: NumericFeature, fs: FeatureSchema) -> 
         out.append((f"{key}.keypoints", f"the spec's keypoints {list(f.keypoints)}", short_list(kp.tolist())))
     for end in ("lo", "hi"):
         v = getattr(fs, end)
-        if v is not None and not _is_real(v):
+        if v is not None and not is_real(v):
             out.append((f"{key}.{end}", "a finite number", repr(v)))
     if f.missing == "error":
         if fs.fill is not None:
             out.append((f"{key}.fill", "null (the spec's 'missing: error' imputes nothing)", repr(fs.fill)))
-    elif not _is_real(fs.fill):
+    elif not is_real(fs.fill):
         out.append((f"{key}.fill", f"a finite number (the value that 'missing: {f.missing}' imputes)", repr(fs.fill)))
     elif not isinstance(f.missing, str) and float(fs.fill) != float(f.missing):
         out.append((f"{key}.fill", f"{f.missing!r} (the spec's 'missing')", repr(fs.fill)))
