@@ -445,6 +445,7 @@ def cmd_fit(args: argparse.Namespace, con: _Console) -> int:
         detail = (f"{d.get('sampler')}, r_hat max {d.get('r_hat_max', float('nan')):.3f}, "
                   f"divergences {d.get('divergences', 0)}")
     info["model_sha256"] = est.fingerprint()
+    info["training_data_sha256"] = est.training_data_["sha256"]
     con.result(f"Fitted {type(est).__name__} ({detail}) on {len(X)} rows in {seconds:.1f} s; saved to {args.output} "
                f"(fingerprint {info['model_sha256'][:16]}...)")
     con.document(info)
@@ -500,18 +501,42 @@ def cmd_certify(args: argparse.Namespace, con: _Console) -> int:
     with _about(args.data), con.stage(f"Certifying {type(model).__name__} on {args.data}"):
         cert = certify(model, df, n_rows=args.n_rows, random_state=args.random_state)
     doc = cert.to_dict()
-    other = None
+    lines, mismatch = [], False
     if args.fingerprint is not None:  # the model must be the one signed off (a prefix is enough)
         doc["fingerprint_expected"] = args.fingerprint
         doc["fingerprint_matches"] = bool(cert.model_sha256 and cert.model_sha256.startswith(args.fingerprint))
         if not doc["fingerprint_matches"]:
-            other = (f"FINGERPRINT MISMATCH: expected a model whose fingerprint starts with {args.fingerprint}; "
-                     f"{args.model_dir} has {cert.model_sha256}: it is not the model that was signed off.")
-    con.result(str(cert) + (f"\n{other}" if other else ""))
+            mismatch = True
+            lines.append(f"FINGERPRINT MISMATCH: expected a model whose fingerprint starts with {args.fingerprint}; "
+                         f"{args.model_dir} has {cert.model_sha256}: it is not the model that was signed off.")
+    if args.training_rows:  # DATA must be the rows the model was fitted on
+        with _about(args.data):
+            same, line = _training_rows_check(model, df, args)
+        doc["training_data_matches"] = same
+        mismatch = mismatch or not same
+        lines.append(line)
+    con.result("\n".join([str(cert)] + lines))
     con.document(doc)
-    if other:
+    if mismatch:
         return EXIT_FAILED
     return EXIT_FAILED if args.fail_on_violation and not cert.passed else EXIT_OK
+
+
+def _training_rows_check(model: Any, df: Any, args: argparse.Namespace) -> tuple[bool, str]:
+    """Whether the rows of DATA (features and target) are those the saved model was fitted on, from the
+    digest it records (``training_data_``), with the line that says so."""
+    record = getattr(model, "training_data_", None)
+    if record is None:
+        raise CLIError(f"{args.model_dir} records no digest of its training rows (saved by an earlier priorml), so "
+                       "--training-rows cannot be checked; fit and save the model again.")
+    _check_columns(df, model.spec_, args.data, target=True)
+    y = _target(df, model.spec_, args.data)
+    if model.fitted_on(df, y):
+        return True, (f"Training rows: {args.data} holds exactly the {record['n_rows']} rows {args.model_dir} was "
+                      "fitted on.")
+    return False, (f"TRAINING DATA MISMATCH: {args.model_dir} was fitted on {record['n_rows']} rows with SHA-256 "
+                   f"{record['sha256'][:16]}...; the {len(df)} rows of {args.data} are not those rows "
+                   "(other values, rows or order).")
 
 
 def _hex_digest(value: str) -> str:
@@ -907,6 +932,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fingerprint", type=_hex_digest, default=None, metavar="HEX",
                    help="the fingerprint (SHA-256, or its first 8+ hex digits) of the model that was signed off: "
                         "exit 1 if MODEL_DIR holds another model")
+    p.add_argument("--training-rows", action="store_true",
+                   help="DATA (with the target column) must be the rows the model was fitted on: exit 1 if not")
     p.set_defaults(func=cmd_certify)
 
     p = sub.add_parser("compare", parents=[common, models, cv, fail], help="constrained model vs baselines",

@@ -13,6 +13,12 @@ Format (``format_version`` 1)::
       spec.yaml      the resolved spec, human readable
       arrays.npz     numeric state (layer weights or posterior draws)
 
+``priorml.json`` also holds ``training_data``: the number of training rows and
+the SHA-256 of those rows as the model read them (the estimator's
+``training_data_``; see ``training_data_digest``), so that a reviewer can check
+which data a saved model was fitted on. Directories saved before it existed
+load without it.
+
 Nothing is pickled, so a saved model can be read without executing code.
 Writing goes to a temporary directory renamed into place, so a crash never
 leaves half a model.
@@ -40,10 +46,10 @@ ModelFormatError naming the difference. Directories written before the
 
 ``priorml.json`` also records ``checksums``: the SHA-256 of each part that
 ``load`` reads into the estimator (``estimator``, ``params``, ``fitted``,
-``schema``, ``state``, ``spec``, ``spec_given``; each as JSON with sorted keys
+``schema``, ``state``, ``spec``, ``spec_given``, ``training_data``; each as JSON with sorted keys
 and no spaces) and of the arrays (name, dtype, shape and bytes of each, by
 name). The estimator's ``fingerprint()`` combines those of the parts that decide
-its predictions (all but ``params`` and ``spec_given``).
+its predictions (all but ``params``, ``spec_given`` and ``training_data``).
 After the checks above, ``load`` recomputes them and refuses a model whose
 parts changed since it was saved, naming the parts; so a change that the
 other checks cannot see (a renamed category learnt from the data, other
@@ -244,6 +250,8 @@ def _metadata(estimator: Any, with_params: bool = True) -> tuple[dict[str, Any],
         "spec_given": estimator.get_params(deep=False)["spec"] is not None,
         "versions": _versions(),
     }
+    if getattr(estimator, "training_data_", None) is not None:
+        meta["training_data"] = dict(estimator.training_data_)
     try:
         meta = json.loads(json.dumps(meta, default=_json_value))  # as load will read it back
     except _NoJSON as exc:
@@ -298,14 +306,16 @@ def save(estimator: Any, path: str | os.PathLike) -> Path:
 
 
 #: the parts of ``priorml.json`` that ``checksums`` covers: every part that ``load`` reads into the estimator
-CHECKSUMMED = ("estimator", "params", "fitted", "schema", "state", "spec", "spec_given")
+CHECKSUMMED = ("estimator", "params", "fitted", "schema", "state", "spec", "spec_given", "training_data")
+#: parts that directories saved by earlier versions lack (their checksums cover the other parts)
+ADDED_LATER = ("training_data",)
 
 
-def _checksums(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> dict[str, str]:
-    """SHA-256 of each part in :data:`CHECKSUMMED` (its JSON with sorted keys) and of the arrays (each
-    array's name, dtype, shape and bytes, by name)."""
+def _checksums(meta: dict[str, Any], arrays: dict[str, np.ndarray], keys: tuple[str, ...] = CHECKSUMMED) -> dict[str, str]:
+    """SHA-256 of each part in ``keys`` (its JSON with sorted keys) and of the arrays (each array's name,
+    dtype, shape and bytes, by name)."""
     out = {}
-    for key in CHECKSUMMED:
+    for key in keys:
         text = json.dumps(meta.get(key), sort_keys=True, separators=(",", ":"), allow_nan=True)
         out[key] = hashlib.sha256(text.encode()).hexdigest()
     h = hashlib.sha256()
@@ -324,11 +334,17 @@ def _check_checksums(root: Path, meta: dict[str, Any], arrays: dict[str, np.ndar
     if "checksums" not in meta:
         return
     recorded = meta["checksums"].get("sha256") if isinstance(meta["checksums"], dict) else None
-    if not isinstance(recorded, dict) or set(recorded) != set(CHECKSUMMED) | {"arrays.npz"} \
+    full = set(CHECKSUMMED) | {"arrays.npz"}
+    if not isinstance(recorded, dict) or set(recorded) not in (full, full - set(ADDED_LATER)) \
             or not all(isinstance(v, str) for v in recorded.values()):
         _corrupted(root / META, "'checksums'", "{'sha256': {part: hex digest}} for "
                    + ", ".join(CHECKSUMMED + ("arrays.npz",)), repr(meta["checksums"])[:80])
-    found = _checksums(meta, arrays)
+    keys = tuple(k for k in CHECKSUMMED if k in recorded)
+    extra = [k for k in ADDED_LATER if k not in recorded and k in meta]
+    if extra:  # a part added to a directory whose checksums predate it
+        raise ModelFormatError(f"{root} is corrupted: '{extra[0]}' of {META} was added after the model was saved "
+                               "(its checksums do not cover it). Restore the saved files, or fit and save the model again.")
+    found = _checksums(meta, arrays, keys)
     changed = [k for k in found if found[k] != recorded[k]]
     if changed:
         where = ", ".join(("arrays.npz" if k == "arrays.npz" else f"'{k}' of {META}") for k in changed)
@@ -470,6 +486,14 @@ def load(path: str | os.PathLike):
                    repr(est.feature_names_in_.tolist()))
     est.spec_ = spec
     est.schema_ = schema
+    if meta.get("training_data") is not None:
+        record = meta["training_data"]
+        if not (isinstance(record, dict) and set(record) == {"n_rows", "sha256", "sample_weight"}
+                and is_int(record["n_rows"], 1) and isinstance(record["sample_weight"], bool)
+                and isinstance(record["sha256"], str) and len(record["sha256"]) == 64):
+            _corrupted(meta_path, "'training_data'", "{'n_rows': rows (> 0), 'sha256': 64 hex digits, "
+                       "'sample_weight': true or false}", repr(record)[:120])
+        est.training_data_ = dict(record)
     try:
         est._set_saved_state(meta["state"], arrays)
     except Exception as exc:

@@ -7,6 +7,7 @@ in ``fit`` and fitted attributes end in ``_``.
 
 from __future__ import annotations
 
+import hashlib
 import warnings
 from typing import Any
 
@@ -237,6 +238,29 @@ def fit_schema(spec: Spec, X: Any, y: np.ndarray) -> tuple[Schema, np.ndarray]:
     return schema, schema.transform(spec, X)
 
 
+def training_data_record(Xenc: np.ndarray, y_codes: np.ndarray, sample_weight: np.ndarray | None) -> dict[str, Any]:
+    """What a fitted estimator records of its training data (``training_data_``): the number of rows and one
+    SHA-256 of the rows as the model read them (:func:`data_digest`)."""
+    return {"n_rows": int(Xenc.shape[0]), "sha256": data_digest(Xenc, y_codes, sample_weight),
+            "sample_weight": sample_weight is not None}
+
+
+def data_digest(Xenc: np.ndarray, y_codes: np.ndarray, sample_weight: np.ndarray | None) -> str:
+    """SHA-256 of encoded rows, target and weights: the features as the fitted schema encodes them (after the
+    spec's missing-value handling), the target as numbers (a classifier's as the index of its class), the
+    weights or their absence. Every NaN hashes alike and -0.0 as 0.0, so the digest depends on the values only."""
+    h = hashlib.sha256(b"priorml training data 1")
+    for name, part in (("X", Xenc), ("y", y_codes), ("w", sample_weight)):
+        if part is None:
+            h.update(f"|{name}:none".encode())
+            continue
+        a = np.ascontiguousarray(part, dtype=np.float64) + 0.0  # -0.0 -> 0.0
+        a[np.isnan(a)] = np.nan
+        h.update(f"|{name}:{a.shape}|".encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
+
+
 def int_seed(random_state: Any) -> int:
     """A seed for TensorFlow or PyMC from an int, a RandomState, or None (fresh entropy)."""
     if random_state is None:
@@ -287,6 +311,43 @@ class SpecEstimator(BaseEstimator):
         from ..persistence import save
 
         save(self, path)
+
+    def training_data_digest(self, X: Any, y: Any, sample_weight: Any = None) -> str:
+        """SHA-256 of ``X, y`` (and ``sample_weight``) as this fitted model reads them, computed as at ``fit``.
+
+        It equals ``training_data_["sha256"]`` exactly when the data are the model's training rows, in the
+        same order, as the model reads them (DataFrame columns by name; the spec's missing-value handling
+        applied, so a missing value and its imputed value read alike). A reviewer given a model and the data
+        it is said to come from can check the claim (:meth:`fitted_on`); the validation report does.
+        """
+        check_predict_input(self, X)
+        Xenc = self.schema_.transform(self.spec_, X)
+        yv = check_target(y, self.spec_.task, Xenc.shape[0])
+        if hasattr(self, "classes_"):
+            classes = list(self.classes_)
+            y_codes = np.array([float(classes.index(v)) if v in classes else -1.0 for v in yv.tolist()])
+        else:
+            y_codes = yv
+        sw = check_sample_weight(sample_weight, Xenc.shape[0])
+        return data_digest(Xenc, y_codes, sw)
+
+    def fitted_on(self, X: Any, y: Any, sample_weight: Any = None) -> bool:
+        """Whether ``X, y`` (and ``sample_weight``) are the rows this model was fitted on (see
+        :meth:`training_data_digest`).
+
+        Raises
+        ------
+        PriorMLError
+            For a model loaded from a directory saved before priorml recorded its training data.
+        """
+        from ..errors import PriorMLError
+
+        check_is_fitted(self)
+        record = getattr(self, "training_data_", None)
+        if record is None:
+            raise PriorMLError("This model has no record of its training data (it was saved by an earlier priorml "
+                               "version); fit it again to record one.")
+        return self.training_data_digest(X, y, sample_weight) == record["sha256"]
 
     def fingerprint(self) -> str:
         """SHA-256 (hex) identifying the fitted model: the same after ``save`` and ``load`` (or pickling),

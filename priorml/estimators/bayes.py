@@ -15,7 +15,8 @@ from sklearn.utils.validation import check_is_fitted
 from .._args import is_int, is_probability
 from ..errors import DataError, Problem
 from ..spec import CategoricalFeature, NumericFeature, Spec
-from ._base import BinaryClassifierMixin, SpecEstimator, int_seed, check_fit_input, check_predict_input, encode_classes, fit_schema
+from ._base import (BinaryClassifierMixin, SpecEstimator, int_seed, check_fit_input, check_predict_input, encode_classes,
+                    fit_schema, training_data_record)
 
 __all__ = ["BayesianRegressor", "BayesianClassifier"]
 
@@ -96,6 +97,7 @@ class _BayesBase(SpecEstimator):
         schema, Xenc = fit_schema(spec, X, yv)
         if self._task == "regression":
             y_model = bayes.model_target(likelihood, yv, schema)
+        record = training_data_record(Xenc, yv if self._task == "regression" else y_model, None)  # before sampling
         bayes.verify_spec(spec, likelihood)
         seed = int_seed(self.random_state)
         terms = bayes.make_terms(spec, schema, Xenc)
@@ -121,6 +123,7 @@ class _BayesBase(SpecEstimator):
         self.spec_ = spec
         self.schema_ = schema
         self.likelihood_ = likelihood
+        self.training_data_ = record
         return self
 
     # ------------------------------------------------------------------ predictions

@@ -12,7 +12,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..errors import PriorMLError, Problem, SpecError
 from ..spec import Spec
-from ._base import (BinaryClassifierMixin, SpecEstimator, int_seed, check_fit_input, check_predict_input, check_sample_weight, encode_classes, fit_schema)
+from ._base import (BinaryClassifierMixin, SpecEstimator, int_seed, check_fit_input, check_predict_input, check_sample_weight, encode_classes, fit_schema,
+                    training_data_record)
 
 __all__ = ["LatticeRegressor", "LatticeClassifier"]
 
@@ -86,6 +87,7 @@ class _LatticeBase(SpecEstimator):
         if self._task == "regression":
             y_model = schema.scale_y(yv)
         sw = check_sample_weight(sample_weight, Xenc.shape[0])
+        record = training_data_record(Xenc, yv if self._task == "regression" else y_model, sw)  # before training
         model_type = self.model if self.model != "auto" else backend.choose_model_type(spec, Xenc.shape[0], self.lattice_size)
         backend.verify_spec(spec, model_type, self.lattice_size)
         seed = int_seed(self.random_state)
@@ -111,6 +113,7 @@ class _LatticeBase(SpecEstimator):
         self.program_ = program
         self.model_type_ = model_type
         self.n_epochs_ = program.best_epoch
+        self.training_data_ = record
         return self
 
     def _raw(self, X: Any) -> np.ndarray:

@@ -175,7 +175,8 @@ def _metrics(task: str, y: np.ndarray, model: Any, X: Any) -> dict[str, float]:
 
 
 def _performance(spec: Spec, model: Any, name: str, X: Any, y: Any, X_test: Any, y_test: Any,
-                 baselines: Any, random_state: int, fitted_here: bool = True) -> dict[str, Any]:
+                 baselines: Any, random_state: int, fitted_here: bool = True,
+                 training: dict[str, Any] | None = None) -> dict[str, Any]:
     rows = [{"model": name, "kind": "constrained", **_metrics(spec.task, y_test, model, X_test)}]
     if baselines:
         from ..audit.compare import build_models
@@ -189,6 +190,10 @@ def _performance(spec: Spec, model: Any, name: str, X: Any, y: Any, X_test: Any,
             else "no baseline was asked for.")
     if fitted_here:
         note = "Test rows held out once before any fitting and used only here; " + base
+    elif training and training.get("status") == "same":
+        note = ("The model was fitted before the report was built, on exactly the training rows given to the report "
+                "(checked by the SHA-256 of the rows that the model records), so these test rows were held out from it "
+                "unless they repeat training rows; " + base)
     else:  # the report did not fit the model: nothing says it never saw the test rows
         note = ("The model was fitted before the report was built, so the report cannot tell whether it saw these "
                 "test rows: the figures are held-out only if they were kept out of its training; " + base)
@@ -208,6 +213,34 @@ def _check_certificate_is_of(certificate: Any, model_sha256: str | None) -> None
                                  f"the certificate of another model (fingerprint {cert_sha[:16]}...)",
                                  "Certify this model (priorml.certify(model, X)), or leave certificate=None and the "
                                  "report certifies it.")])
+
+
+def _training_check(model: Any, X: Any, y: Any, fitted_here: bool) -> dict[str, Any]:
+    """Whether ``X, y`` are the rows the model was fitted on, from the digest a priorml model records at fit:
+    ``status`` is ``same``, ``different`` or ``unknown`` (another kind of model, or one saved by an earlier
+    priorml), with the model's own row count and digest and a sentence for the reader."""
+    record = getattr(model, "training_data_", None)
+    if fitted_here:
+        return {"status": "same", "n_rows": int(len(y)), "sha256": record["sha256"] if record else None,
+                "text": "the report fitted the model on these rows"}
+    if record is None or not hasattr(model, "training_data_digest"):
+        return {"status": "unknown", "n_rows": None, "sha256": None,
+                "text": "the model records no digest of its training rows (not a priorml model, or saved by an "
+                        "earlier priorml), so the report cannot check that it was fitted on the rows given here"}
+    try:
+        same = model.training_data_digest(X, y) == record["sha256"]
+    except (ValueError, TypeError) as exc:  # rows the model cannot read as training rows
+        same, why = False, f" ({str(exc).splitlines()[0][:200]})"
+    else:
+        why = ""
+    n = int(record["n_rows"])
+    weighted = " with sample weights" if record.get("sample_weight") else ""
+    if same:
+        text = f"the model was fitted on exactly these {n} rows{weighted} (same SHA-256 of the rows as the model reads them)"
+    else:
+        text = (f"the model was NOT fitted on the rows given here: it records {n} training rows{weighted} with another "
+                f"SHA-256{why}; figures labelled training rows describe other data")
+    return {"status": "same" if same else "different", "n_rows": n, "sha256": record["sha256"], "text": text}
 
 
 def _model_info(model: Any, backend: str, n_train: int) -> dict[str, Any]:
@@ -241,10 +274,11 @@ def collect_report(spec: Any, X: Any, y: Any, *, model: Any = None, backend: str
         certificate = certify(model, X, random_state=random_state)
     else:
         _check_certificate_is_of(certificate, model_sha256)
+    training = _training_check(model, X, y, fitted_here)
     performance = None
     if X_test is not None and y_test is not None:
         performance = _performance(resolved, model, f"{type(model).__name__} ({backend})", X, y, X_test, y_test,
-                                   baselines, random_state, fitted_here)
+                                   baselines, random_state, fitted_here, training)
     effects = feature_effects(model, X, y, random_state=random_state)
     if assumptions is not None and hasattr(assumptions, "effects"):
         assumption_effects = {k: plain(v) for k, v in assumptions.effects.items()}
@@ -263,6 +297,10 @@ def collect_report(spec: Any, X: Any, y: Any, *, model: Any = None, backend: str
         "n_rows": int(len(y)),
         "spec_sha256": hashlib.sha256(resolved.to_json().encode()).hexdigest(),
         "model_sha256": model_sha256,
+        "model_training_rows": training["n_rows"],
+        "model_training_data_sha256": training["sha256"],
+        "training_data_check": training["status"],
+        "training_data_note": training["text"],
         "random_state": random_state,
         "platform": platform.platform(),
         "versions": _versions(),
@@ -271,7 +309,7 @@ def collect_report(spec: Any, X: Any, y: Any, *, model: Any = None, backend: str
         title=title or f"Validation report: {name}",
         spec=resolved.to_dict(),
         statements=[s.to_dict() for s in describe_spec(resolved)],
-        model=_model_info(model, backend, len(y)),
+        model=_model_info(model, backend, training["n_rows"] if training["n_rows"] is not None else len(y)),
         certificate=plain(certificate),
         performance=plain(performance),
         effects=plain(effects),

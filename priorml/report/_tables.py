@@ -193,6 +193,11 @@ def summary_lines(report: dict) -> list[tuple[str, str]]:
     else:
         out.append(("ok", f"Certificate: all {len(rows)} declared constraints hold on the model's predictions "
                           f"(probed on {cert.get('n_rows')} rows)."))
+    prov = report.get("provenance") or {}
+    if prov.get("training_data_check") == "different":
+        out.append(("warn", f"Training rows: {prov.get('training_data_note')}."))
+    elif prov.get("training_data_check") == "unknown":
+        out.append(("info", f"Training rows: {prov.get('training_data_note')}."))
     vacuous = [r for r in rows if r.get("vacuous") and r.get("passed")]
     if vacuous:
         names = ", ".join(dict.fromkeys(f"{r.get('constraint')} {r.get('features')}" for r in vacuous))

@@ -120,6 +120,32 @@ def test_certify_checks_the_fingerprint_signed_off(work, capsys):
         assert "expected a SHA-256 fingerprint" in capsys.readouterr().err
 
 
+def test_certify_checks_that_data_are_the_training_rows(work, tmp_path, capsys):
+    """--training-rows: DATA with its target must be the rows the saved model was fitted on (the digest recorded
+    at fit, also printed by fit --json); other rows, or a changed target, exit 1 naming the mismatch."""
+    model, data = str(work / "model"), str(work / "data.csv")
+    capsys.readouterr()
+    assert main(["certify", model, data, "--quiet", "--training-rows"]) == 0
+    assert "holds exactly the 120 rows" in capsys.readouterr().out
+    df = pd.read_csv(data)
+    df.loc[7, "y"] += 0.5
+    df.to_csv(tmp_path / "changed.csv", index=False)
+    df.iloc[:-1].to_csv(tmp_path / "fewer.csv", index=False)
+    for other in ("changed.csv", "fewer.csv"):
+        assert main(["certify", model, str(tmp_path / other), "--quiet", "--training-rows"]) == 1
+        out = capsys.readouterr().out
+        assert "TRAINING DATA MISMATCH" in out and "was fitted on 120 rows" in out
+    assert main(["certify", model, str(tmp_path / "changed.csv"), "--quiet"]) == 0  # not asked: not checked
+    capsys.readouterr()
+    assert main(["certify", model, str(tmp_path / "changed.csv"), "--quiet", "--json", "--training-rows"]) == 1
+    assert json.loads(capsys.readouterr().out)["training_data_matches"] is False
+    df.drop(columns="y").to_csv(tmp_path / "no_target.csv", index=False)
+    assert main(["certify", model, str(tmp_path / "no_target.csv"), "--quiet", "--training-rows"]) == 2
+    assert "column 'y' (the spec's target) is missing" in capsys.readouterr().err
+    assert main(["fit", str(work / "spec.yaml"), data, "-o", str(tmp_path / "m"), "--json", *FAST]) == 0
+    assert json.loads(capsys.readouterr().out)["training_data_sha256"] == priorml.load(model).training_data_["sha256"]
+
+
 def test_certify_exit_1_only_with_the_flag_when_a_constraint_fails(work, tmp_path, capsys, monkeypatch):
     """A saved model whose spec is edited to demand the opposite direction fails its certificate.
 

@@ -181,7 +181,7 @@ def test_a_change_that_every_other_check_accepts_is_refused_by_the_checksums(sav
     _edit_meta(older, lambda m: m.pop("checksums"))
     np.testing.assert_array_equal(priorml.load(older).predict(X), ref)
     recorded = json.loads((saved_categorical / "priorml.json").read_text())["checksums"]["sha256"]
-    assert sorted(recorded) == sorted(["estimator", "params", "fitted", "schema", "state", "spec", "spec_given",
+    assert sorted(recorded) == sorted(["estimator", "params", "fitted", "schema", "state", "spec", "spec_given", "training_data",
                                        "arrays.npz"])
     assert all(len(v) == 64 for v in recorded.values())
 

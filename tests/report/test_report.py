@@ -19,7 +19,7 @@ import pytest
 
 import priorml
 from priorml.report import build_report, describe_spec
-from priorml.report._tables import SECTIONS
+from priorml.report._tables import SECTIONS, summary_lines
 
 FAST = {"model": "linear", "epochs": 20, "validation_fraction": 0.0, "learning_rate": 0.05}
 HOSTILE = '<script>alert("x")</script> & "quotes"'
@@ -359,15 +359,49 @@ def test_the_report_names_the_model_and_refuses_the_certificate_of_another(spec,
 
 def test_performance_note_does_not_vouch_for_a_model_fitted_elsewhere(spec, parts):
     """The note said the test rows were "held out once before any fitting" also for a model passed in, which the
-    report did not fit and which may have seen them."""
-    doc = json.loads(build_report(spec, parts["X"], parts["y"], model=parts["model"], X_test=parts["X_test"],
+    report did not fit and which may have seen them. A model passed in that records these very rows as its
+    training rows (SHA-256 of the rows as it read them) is vouched for; one fitted on other rows is not, and the
+    summary says that the report's training rows are not the model's."""
+    X, y = parts["X"], parts["y"]
+    doc = json.loads(build_report(spec, X, y, model=parts["model"], X_test=parts["X_test"],
                                   y_test=parts["y_test"], baselines=False, format="json"))
+    assert doc["provenance"]["training_data_check"] == "same"
+    assert doc["provenance"]["model_training_rows"] == len(y)
+    assert doc["provenance"]["model_training_data_sha256"] == parts["model"].training_data_["sha256"]
+    note = doc["performance"]["note"]
+    assert "on exactly the training rows given to the report" in note and "no baseline" in note
+    assert not any("Training rows" in text for _, text in summary_lines(doc))
+
+    elsewhere = priorml.LatticeRegressor(spec, random_state=0, **FAST).fit(X.iloc[:-5], y[:-5])
+    doc = json.loads(build_report(spec, X, y, model=elsewhere, X_test=parts["X_test"], y_test=parts["y_test"],
+                                  baselines=False, format="json"))
     note = doc["performance"]["note"]
     assert "before any fitting" not in note and "cannot tell whether it saw these test rows" in note
-    assert "no baseline" in note
-    doc = json.loads(build_report(spec, parts["X"], parts["y"], model_params=FAST, X_test=parts["X_test"],
+    assert doc["provenance"]["training_data_check"] == "different"
+    assert doc["model"]["n_train"] == len(y) - 5  # the model's own count, not the rows passed in
+    assert ("warn", f"Training rows: the model was NOT fitted on the rows given here: it records {len(y) - 5} "
+            "training rows with another SHA-256; figures labelled training rows describe other data.") \
+        in summary_lines(doc)
+    md = build_report(spec, X, y, model=elsewhere, baselines=False, format="markdown")
+    assert "**WARN**: Training rows: the model was NOT fitted on the rows given here" in md
+
+    doc = json.loads(build_report(spec, X, y, model_params=FAST, X_test=parts["X_test"],
                                   y_test=parts["y_test"], baselines=["linear"], format="json"))
     assert doc["performance"]["note"].startswith("Test rows held out once before any fitting")
+    assert doc["provenance"]["training_data_check"] == "same"
+
+
+def test_a_model_without_a_training_record_is_reported_as_unchecked(spec, parts):
+    """A model saved by an earlier priorml (no training_data_) cannot be checked: the report says so."""
+    import copy
+
+    model = copy.deepcopy(parts["model"])
+    del model.training_data_
+    doc = json.loads(build_report(spec, parts["X"], parts["y"], model=model, X_test=parts["X_test"],
+                                  y_test=parts["y_test"], baselines=False, format="json"))
+    assert doc["provenance"]["training_data_check"] == "unknown"
+    assert "cannot tell whether it saw these test rows" in doc["performance"]["note"]
+    assert any(s == "info" and "records no digest of its training rows" in t for s, t in summary_lines(doc))
 
 
 def test_report_path_folder_is_refused_before_fitting_and_parents_are_made(spec, parts, tmp_path, monkeypatch):
