@@ -16,10 +16,11 @@ feature, and at corners where every numeric feature is at an end of its range
 at once. A Bayesian model is probed on every posterior draw.
 
 A row passes when its largest violation is within a tolerance of
-``1e-5 x`` (the larger of the spread and the size of the predictions; for a
-classifier's log-odds, at least 1), which absorbs the float32 arithmetic of
-TensorFlow and nothing more; it is in output units, so it does not depend on
-the units of the target.
+``1e-5 x`` (for a regressor the target's standard deviation at fit; for a
+classifier's log-odds, 1), which
+absorbs the float32 arithmetic of TensorFlow and nothing more. It scales with
+the target's units but not with its offset (a target near 101325 Pa gets the
+tolerance of one near 0) nor with the reference rows chosen.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .._args import is_int
+from .._args import MAX_SEED, is_int
 from ..spec import CategoricalFeature, NumericFeature, Spec
 from ..spec.constraints import Dominance, Trust
 
@@ -131,9 +132,10 @@ class Certificate:
         out += [line(b) for b in body]
         if self.vacuous:
             flat = sorted({r.features for r in self.vacuous if r.constraint != "trust"})
-            additive = [r.features.split(" | ") for r in self.vacuous if r.constraint == "trust"]
+            # a trust row's features are "feature | by"; not split back apart (a name may hold " | ")
+            additive = [r.features for r in self.vacuous if r.constraint == "trust"]
             parts = (["the prediction does not move along " + ", ".join(flat)] if flat else []) + [
-                f"the effect of {a} does not change with {b}" for a, b in additive]
+                f"in the trust {pair}, the effect of the feature does not change with its condition" for pair in additive]
             out.append("note: " + "; ".join(parts) + ": those constraints hold trivially (effect = how far the "
                        "prediction moves along the constrained feature(s), for trust how much the range along the "
                        "main feature changes along the condition; mean over the probed rows)")
@@ -156,15 +158,28 @@ def _fingerprint(model: Any) -> str | None:
         return None
 
 
-def _check_certify_input(model: Any, X: Any, n_rows: Any) -> None:
+def _check_certify_input(model: Any, X: Any, n_rows: Any, random_state: Any = None) -> None:
     from ..errors import DataError, Problem
 
-    if not any(c.__module__.startswith("priorml.") for c in type(model).__mro__):  # subclasses welcome
+    from ..estimators._base import SpecEstimator
+
+    if not isinstance(model, SpecEstimator):  # subclasses welcome
+        from ..spec import Spec
+
+        fix = ("certify takes the fitted model first, then X (compare and check_assumptions take the spec): "
+               "certify(model, X)." if isinstance(model, Spec) else
+               "A certificate checks the constraints of a priorml spec; other models have none.")
         raise DataError([Problem("model", "a fitted priorml estimator (LatticeRegressor, LatticeClassifier, "
-                                 "BayesianRegressor or BayesianClassifier)", type(model).__name__,
-                                 "A certificate checks the constraints of a priorml spec; other models have none.")])
+                                 "BayesianRegressor or BayesianClassifier)", type(model).__name__, fix)])
     if n_rows is not None and not is_int(n_rows, 1):
         raise DataError([Problem("n_rows", "an integer >= 1 or None", repr(n_rows), "For example n_rows=100.")])
+    if random_state is not None and not is_int(random_state, 0, MAX_SEED) and \
+            not isinstance(random_state, (np.random.Generator, np.random.SeedSequence)):
+        raise DataError([Problem("random_state", f"an integer from 0 to {MAX_SEED} or None", repr(random_state),
+                                 "For example random_state=0.")])
+    if X is None or isinstance(X, (str, bytes, dict)) or not (hasattr(X, "shape") or hasattr(X, "__len__")):
+        raise DataError([Problem("X", "reference rows: a DataFrame or a 2-D array", type(X).__name__,
+                                 "Pass the training rows or a sample of them.")])
     shape = getattr(X, "shape", None)
     if (shape[0] if shape is not None else len(X)) == 0:
         raise DataError([Problem("X", "at least one row (reference rows for the probes)", "0 rows",
@@ -180,11 +195,12 @@ class _Prober:
 
         self.model = model
         self.spec: Spec = model.spec_
-        names = list(self.spec.feature_names)
-        if hasattr(X, "columns"):
-            frame = X[names].reset_index(drop=True)
-        else:
-            frame = pd.DataFrame(np.asarray(X, dtype=object), columns=names)
+        from ..spec.schema import as_columns
+
+        # the columns as the model reads them (by their text, or by position for a model fitted on an array
+        # without a spec), named by the spec's features
+        cols, _ = as_columns(self.spec, X, by_position=model.schema_.extra.get("columns") == "position")
+        frame = pd.DataFrame(cols, columns=list(self.spec.feature_names))
         if len(frame) > n_rows:
             frame = frame.iloc[np.sort(rng.choice(len(frame), n_rows, replace=False))].reset_index(drop=True)
         self.ref = frame
@@ -283,6 +299,19 @@ def _chord_violation(x: np.ndarray, v: np.ndarray, sign: int) -> np.ndarray:
     return out.reshape(shape)
 
 
+def _edgeworth_violation(W: np.ndarray) -> np.ndarray:
+    """Per function (first axis), the largest violation of supermodularity of ``W`` (..., main grid, by grid):
+    the most negative ``W[i2, k2] - W[i1, k2] - W[i2, k1] + W[i1, k1]`` over every rectangle ``i1 < i2``,
+    ``k1 < k2`` (the sum of its cells' mixed differences), not per grid cell, whose mixed differences
+    shrink with the square of the grid's step. For each ``i1``, the change ``W[i2] - W[i1]`` must not fall
+    along ``by``; its largest fall is the violation."""
+    worst = np.zeros(W.shape[0])
+    for i1 in range(W.shape[-2] - 1):
+        change = W[..., i1 + 1:, :] - W[..., i1:i1 + 1, :]
+        worst = np.maximum(worst, _per_function(_largest_fall(change)))
+    return worst
+
+
 def _per_function(a: np.ndarray) -> np.ndarray:
     """Max over every axis but the first (one value per function/draw)."""
     return a.reshape(a.shape[0], -1).max(axis=1) if a.size else np.zeros(a.shape[0])
@@ -319,7 +348,7 @@ def certify(model: Any, X: Any, *, n_rows: int | None = None, random_state: int 
     """
     from sklearn.utils.validation import check_is_fitted
 
-    _check_certify_input(model, X, n_rows)
+    _check_certify_input(model, X, n_rows, random_state)
     check_is_fitted(model)
     model.schema_.transform(model.spec_, X)  # names a missing column or a bad value before any probing
     rng = np.random.default_rng(random_state)
@@ -329,11 +358,16 @@ def certify(model: Any, X: Any, *, n_rows: int | None = None, random_state: int 
     spec = probe.spec
     base_pred = probe(probe.ref)
     mean_pred = base_pred.mean(axis=0)
-    # In output units: a floor of 1 would make a target in small units (a rate of 1e-6) pass any violation
-    # and mark every row vacuous. Log-odds are a unit of their own, where 1e-5 is negligible.
-    floor = 1.0 if spec.task == "classification" else 0.0
-    spread = float(np.ptp(mean_pred)) if mean_pred.size > 1 else 0.0
-    tol = REL_TOL * max(floor, spread, float(np.max(np.abs(mean_pred))) if mean_pred.size else 0.0)
+    # Rounding is relative to the model's own scale, not to the size of its predictions: the lattice computes
+    # in float32 in units of the target's sd (scaled target; a few units at most, so its rounding is below
+    # 1e-6 sd) and adds the target's mean back in float64, so an offset (a target near 101325 Pa) adds no
+    # rounding, and neither do the reference rows chosen. Regression: the target's sd at fit; no floor in
+    # target units, which would let a target in small units (a rate of 1e-6) pass any violation. Log-odds are
+    # a unit of their own, where 1e-5 is negligible.
+    scale = 1.0 if spec.task == "classification" else float(getattr(model.schema_, "y_scale", 0.0) or 0.0)
+    if not np.isfinite(scale) or scale <= 0:  # not set: the size of the predictions
+        scale = float(np.max(np.abs(mean_pred))) if mean_pred.size else 0.0
+    tol = REL_TOL * scale
     bayes = hasattr(model, "predict_draws")
     enforce = getattr(model, "_enforcement", None)
     cert = Certificate(type(model).__name__, "bayes" if bayes else "lattice", len(probe.ref),
@@ -405,14 +439,15 @@ def certify(model: Any, X: Any, *, n_rows: int | None = None, random_state: int 
             main_dir = spec[a].monotonic
             dom = f"{a} x {b} grid {len(ga)}x{len(gb)} (keypoints and a uniform grid) x {nref} rows"
             if inter.kind == "edgeworth":
-                mixed = np.diff(np.diff(V, axis=2), axis=3)
-                viol = _per_function(-main_dir * inter.direction * mixed)
+                viol = _edgeworth_violation(main_dir * inter.direction * V)
                 stmt = (f"the slope of the prediction along {a} {'grows' if inter.direction > 0 else 'shrinks'} "
                         f"in size as {b} grows (edgeworth)")
             else:
                 lower, upper = V.min(axis=2), V.max(axis=2)  # over the main feature, per value of `by`
                 d = inter.direction
-                viol = np.maximum(_per_function(d * np.diff(lower, axis=-1)), _per_function(-d * np.diff(upper, axis=-1)))
+                # whole size: the largest rise of the lower envelope (fall of the upper one) between any two
+                # values of `by`, not between neighbours only
+                viol = np.maximum(_per_function(_largest_fall(-d * lower)), _per_function(_largest_fall(d * upper)))
                 stmt = f"the range of the prediction along {a} {'widens' if d > 0 else 'narrows'} as {b} grows (trapezoid)"
             # the effect is the interaction's: how much the range along `a` changes along `b` (the main effects
             # move the prediction along a and b whether or not there is any interaction)

@@ -206,8 +206,23 @@ def _check_certificate_is_of(certificate: Any, model_sha256: str | None) -> None
     would be reported as this model's."""
     from ..errors import DataError, Problem
 
+    from ..audit.certify import Certificate
+
+    if not (isinstance(certificate, Certificate) or (isinstance(certificate, dict)
+                                                     and isinstance(certificate.get("rows"), list))):
+        raise DataError([Problem("certificate", "a Certificate from priorml.certify (or its to_dict())",
+                                 f"a {type(certificate).__name__}" + ("" if isinstance(certificate, dict)
+                                                                     else f" ({str(certificate)[:60]!r})")
+                                 + (" without 'rows'" if isinstance(certificate, dict) else ""),
+                                 "Pass certify(model, X), or leave certificate=None and the report certifies it.")])
     cert_sha = certificate.get("model_sha256") if isinstance(certificate, dict) else \
         getattr(certificate, "model_sha256", None)
+    if model_sha256 and not cert_sha:
+        raise DataError([Problem("certificate", f"the certificate of this model (fingerprint {model_sha256[:16]}...)",
+                                 "a certificate that names no model fingerprint, so it cannot be told apart from "
+                                 "another model's",
+                                 "Certify this model (priorml.certify(model, X)), or leave certificate=None and the "
+                                 "report certifies it.")])
     if cert_sha and model_sha256 and cert_sha != model_sha256:
         raise DataError([Problem("certificate", f"the certificate of this model (fingerprint {model_sha256[:16]}...)",
                                  f"the certificate of another model (fingerprint {cert_sha[:16]}...)",
@@ -264,6 +279,15 @@ def collect_report(spec: Any, X: Any, y: Any, *, model: Any = None, backend: str
     from ..audit.certify import _fingerprint, certify
     from ._effects import feature_effects
 
+    from ..estimators._base import SpecEstimator
+
+    if model is not None and not isinstance(model, SpecEstimator):
+        from ..errors import DataError, Problem
+
+        raise DataError([Problem("model", "a fitted priorml estimator (LatticeRegressor, BayesianClassifier, ...) or "
+                                          "None", f"a {type(model).__name__}",
+                                 "Report on a priorml model; unconstrained models enter the report as baselines "
+                                 "(baselines=...) or through compare().")])
     resolved = model.spec_ if model is not None and hasattr(model, "spec_") else as_spec(spec)
     fitted_here = model is None
     if model is None:

@@ -91,7 +91,8 @@ def test_a_model_that_ignores_its_features_passes_vacuously_and_says_so(fitted, 
     vac = {(r.constraint, r.features) for r in cert.vacuous}
     assert vac == {(r.constraint, r.features) for r in cert if r.constraint != "output"}  # ... but nothing is said
     text = str(cert)
-    assert "note: the prediction does not move along a, b, b > a, c, g; the effect of a does not change with b" in text
+    assert ("note: the prediction does not move along a, b, b > a, c, g; in the trust a | b, the effect of the feature "
+            "does not change with its condition") in text
     assert all(r["vacuous"] for r in cert.to_dict()["rows"] if r["constraint"] != "output")
 
 

@@ -126,13 +126,15 @@ def test_unimodal_violation_is_the_whole_fall_before_the_peak(fitted, data, monk
     assert cert.failed[0].max_violation == pytest.approx(2e-4, rel=0.05)
 
 
-def test_the_tolerance_is_in_the_units_of_the_target(fitted, data, monkeypatch):
+def test_the_tolerance_is_in_the_units_of_the_target(data, monkeypatch):
     """With a floor of 1 on the tolerance's scale, a target in small units (here 1e-6) made every row
     vacuous and let a reversed effect pass."""
-    X, _ = data
+    X, y = data
+    fitted = priorml.LatticeRegressor(SPEC, model="lattice", epochs=2, validation_fraction=0.0,
+                                      random_state=0).fit(X, 1e-6 * y)  # a model of a target in units of 1e-6
     cert = _certify(fitted, X, monkeypatch, lambda Xq: 1e-6 * clean(Xq))
     assert cert.passed and not cert.vacuous, str(cert)
-    assert cert.rows[0].tolerance < 1e-9
+    assert cert.rows[0].tolerance < 1e-9 and cert.rows[0].tolerance == 1e-5 * fitted.schema_.y_scale
     cert = _certify(fitted, X, monkeypatch, lambda Xq: 1e-6 * BROKEN[("monotonic", "b")](*_cols(Xq)))
     assert [(r.constraint, r.features) for r in cert.failed] == [("monotonic", "b")]
 
@@ -149,7 +151,7 @@ def test_trust_effect_is_the_size_of_the_interaction(fitted, data, monkeypatch):
     cert = _certify(fitted, X, monkeypatch, additive)
     assert cert.passed
     assert [(r.constraint, r.features) for r in cert.vacuous] == [("trust", "a | b")]
-    assert "the effect of a does not change with b" in str(cert)
+    assert "in the trust a | b, the effect of the feature does not change with its condition" in str(cert)
     assert "does not move along" not in str(cert)
     assert cert.to_dict()["rows"][5]["vacuous"] is True
 
@@ -195,3 +197,92 @@ def test_output_bounds_are_probed_with_several_features_at_an_end_at_once(fitted
     assert row.constraint == "output" and not row.passed and row.max_violation > 2
     assert "corners" in row.domain
     assert f(X).max() < 7 and f(X.assign(a=1.0)).max() < 12.5
+
+
+def test_the_tolerance_does_not_grow_with_an_offset_of_the_target(fitted, data, monkeypatch):
+    """The tolerance was 1e-5 times the size of the predictions, so a target near 101325 (pressure in Pa) was
+    held to 1.01 and a fall of 0.15 along b passed. It is 1e-5 times the target's sd at fit now (or the
+    spread of the predictions): an offset changes nothing."""
+    X, _ = data
+    offset = 101325.0
+    near_zero = _certify(fitted, X, monkeypatch, clean)
+    far = _certify(fitted, X, monkeypatch, lambda Xq: clean(Xq) + offset)
+    # the spec's output bounds [-5, 15] are broken by the offset itself; every other row holds, none vacuous
+    assert [r.constraint for r in far.failed] == ["output"] and not far.vacuous
+    assert far.rows[0].tolerance == near_zero.rows[0].tolerance == 1e-5 * fitted.schema_.y_scale
+    broken = _certify(fitted, X, monkeypatch, lambda Xq: BROKEN[("monotonic", "b")](*_cols(Xq)) + offset)
+    assert [(r.constraint, r.features) for r in broken.failed] == [("monotonic", "b"), ("output", "(output)")], \
+        str(broken)
+
+
+def test_the_tolerance_does_not_depend_on_the_reference_rows(fitted, data):
+    """It came from the reference rows' own predictions, so one row with a prediction near 0 gave a tolerance
+    of 1e-8 and float32 noise of a model that obeys its constraints failed it."""
+    X, _ = data
+    tols = {n: priorml.certify(fitted, X, n_rows=n).rows[0].tolerance for n in (1, 3, 50)}
+    assert set(tols.values()) == {1e-5 * fitted.schema_.y_scale}
+
+
+def test_a_trust_violation_is_its_whole_size_not_a_cell_of_the_grid(fitted, data, monkeypatch):
+    """A reversed interaction of total size 0.0015 (about 100 tolerances) spreads over some 300 cells of the
+    trust grid, each a fraction of the tolerance, and passed as not even vacuous: it is measured over every
+    rectangle of the grid now."""
+    X, _ = data
+    reversed_ = lambda Xq: clean(Xq) + 0.5015 * _cols(Xq)[0] * _cols(Xq)[1]  # noqa: E731  mixed +0.0015 > 0
+    cert = _certify(fitted, X, monkeypatch, reversed_)
+    assert [(r.constraint, r.features) for r in cert.failed] == [("trust", "a | b")], str(cert)
+    assert cert.failed[0].max_violation == pytest.approx(0.0015, rel=0.05)
+
+
+def test_a_trapezoid_violation_is_its_whole_size(data):
+    """The trapezoid row compared neighbouring values of the condition only; a slow narrowing passed."""
+    X, _ = data
+    spec = {"features": {"a": {"monotonic": "increasing"}, "b": {"monotonic": "increasing"}},
+            "interactions": [{"trust": "trapezoid", "feature": "a", "by": "b", "direction": "positive"}]}
+    model = priorml.LatticeRegressor(spec, model="lattice", epochs=2, validation_fraction=0.0,
+                                     random_state=0).fit(X[["a", "b"]], X["a"] + X["b"])
+    narrowing = lambda Xq: np.asarray(Xq["a"], dtype=float) * (1 - 0.002 * np.asarray(Xq["b"], dtype=float))  # noqa: E731
+    model.predict = narrowing
+    cert = priorml.certify(model, X[["a", "b"]], n_rows=20)
+    trust = next(r for r in cert if r.constraint == "trust")
+    assert not trust.passed and trust.max_violation == pytest.approx(0.002, rel=0.05), str(cert)
+
+
+def test_feature_names_holding_the_separator_print(data, monkeypatch):
+    """A vacuous trust row was split back into its two names at " | ", which a name may hold: str() raised."""
+    X, y = data
+    X2 = X.rename(columns={"a": "dose | mg"})
+    spec = {"features": {"dose | mg": {"monotonic": "increasing"}, "b": {"monotonic": "increasing"}},
+            "interactions": [{"trust": "edgeworth", "feature": "dose | mg", "by": "b", "direction": "positive"}]}
+    model = priorml.LatticeRegressor(spec, model="linear", epochs=2, validation_fraction=0.0,
+                                     random_state=0).fit(X2, y)
+    text = str(priorml.certify(model, X2, n_rows=10))
+    assert "in the trust dose | mg | b, the effect of the feature does not change with its condition" in text
+
+
+@pytest.mark.parametrize("how", ["integer labels", "array without a spec"])
+def test_certify_reads_columns_as_the_model_does(data, how):
+    """certify selected columns by the spec's names: a model fitted on a DataFrame with integer column labels,
+    or on an array without a spec and given a DataFrame, predicted but could not be certified (KeyError)."""
+    X, y = data
+    Xn = X[["a", "b"]].set_axis([0, 1], axis=1)
+    model = priorml.LatticeRegressor(None, model="linear", epochs=2, validation_fraction=0.0, random_state=0)
+    if how == "integer labels":
+        model.fit(Xn, y)
+    else:
+        model.fit(Xn.to_numpy(), y)
+    cert = priorml.certify(model, Xn, n_rows=10)
+    assert cert.n_rows == 10 and cert.passed
+
+
+@pytest.mark.parametrize("model, X, kw, where", [
+    (priorml.Spec.from_dict(SPEC), "X", {}, r"model: expected a fitted priorml estimator.*certify\(model, X\)"),
+    ("fitted", None, {}, r"X: expected reference rows"),
+    ("fitted", "X", {"random_state": "x"}, r"random_state: expected an integer"),
+    ("fitted", "X", {"random_state": -1}, r"random_state: expected an integer"),
+], ids=["spec first", "X None", "text seed", "negative seed"])
+def test_bad_arguments_to_certify_are_data_errors(fitted, data, model, X, kw, where):
+    model = fitted if isinstance(model, str) else model
+    X = data[0] if X == "X" else X
+    with pytest.raises(priorml.DataError, match=where):
+        priorml.certify(model, X, **kw)

@@ -464,3 +464,24 @@ def test_holdout_split_with_too_few_of_a_class_is_a_data_error_naming_y():
     with pytest.raises(DataError, match="too few") as info:  # was: scikit-learn's bare ValueError
         holdout_split(spec, pd.DataFrame({"a": np.arange(40.0)}), ["no"] * 39 + ["yes"], 0.2)
     assert [p.where for p in info.value.problems] == ["y"]
+
+
+def test_a_certificate_that_cannot_be_this_models_is_refused(spec, parts):
+    """A certificate without a fingerprint (another model's with the key removed), an empty one (the summary then
+    said the spec declares no checkable constraint) and a value that is no certificate were accepted or raised
+    AttributeError; a model that is not a priorml estimator failed deep inside with AttributeError."""
+    model, X, y = parts["model"], parts["X"], parts["y"]
+    other = priorml.certify(priorml.LatticeRegressor(spec, random_state=1, **FAST).fit(X, y), X).to_dict()
+    other.pop("model_sha256")
+    cases = [(other, "a certificate that names no model fingerprint"), ({}, r"a dict without 'rows'"), ("yes", "a str"),
+             (5, "an? int")]
+    for cert, what in cases:
+        with pytest.raises(priorml.DataError, match=rf"certificate: expected .*got {what}"):
+            build_report(spec, X, y, model=model, certificate=cert, baselines=False, format="json")
+    from sklearn.linear_model import LinearRegression
+
+    with pytest.raises(priorml.DataError, match=r"model: expected a fitted priorml estimator .*got a LinearRegression"):
+        build_report(spec, X, y, model=LinearRegression().fit(X[["a", "b"]], y), format="json")
+    own = priorml.certify(model, X)  # its own certificate, or its to_dict(), still goes in
+    for cert in (own, own.to_dict()):
+        build_report(spec, X, y, model=model, certificate=cert, baselines=False, format="json")
