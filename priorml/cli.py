@@ -613,7 +613,9 @@ def run_check(spec: Any, X: Any, y: Any, args: argparse.Namespace, progress: boo
     kwargs: dict[str, Any] = {"alpha": args.alpha, "random_state": args.random_state, "n_jobs": args.n_jobs,
                               "progress": progress}
     if getattr(args, "cv", None) is not None:
-        kwargs["cv"] = args.cv
+        from sklearn.model_selection import LeaveOneOut
+
+        kwargs["cv"] = LeaveOneOut() if args.cv == "loo" else args.cv
     if getattr(args, "n_bootstrap", None) is not None:
         kwargs["n_bootstrap"] = args.n_bootstrap
     return check_assumptions(spec, X, y, **kwargs)
@@ -896,7 +898,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     cv = argparse.ArgumentParser(add_help=False)
     cv.add_argument("--cv", type=_cv, default=None, metavar="K|loo",
-                    help="folds of the cross-validation (default: the small-data protocol of priorml.compare)")
+                    help="folds of the cross-validation, or leave-one-out (default: the small-data protocol of "
+                         "priorml.compare; 5 folds for the assumption checks)")
     cv.add_argument("--n-jobs", type=int, default=None, metavar="N", help="parallel fits (joblib)")
 
     fail = argparse.ArgumentParser(add_help=False)

@@ -37,7 +37,11 @@ A category that none of the previous batches held (for a feature without
 declared categories) is not evidence of drift by itself, as a rare level can
 show up by chance: it is reported in :attr:`DriftStatus.warnings`, and the
 batch is tested as usual (the refit baseline treats the level as one it was
-not fit on; the monitored model predicts it as it does). A check that cannot
+not fit on; the monitored model predicts it as it does, and a priorml model,
+which cannot predict a level it was not fitted on, is scored on the batch's
+other rows, with a warning naming the level). A model that cannot predict a
+batch for any other reason is a DataError naming it, and the batch is not
+recorded. A check that cannot
 run on a batch (say, too few rows for the constraint tests) is reported there
 too, with the problem in full, and :meth:`DriftMonitor.update` issues every
 warning as a Python warning as well: nothing is skipped silently.
@@ -1095,13 +1099,25 @@ class DriftMonitor:
         try:
             pred = self._predict(Xb)
         except (PriorMLError, ValueError) as exc:
-            if not outside:
-                raise
-            keep = ~self._outside_mask(Xb)
+            unlearnt, learnt_levels = self._unlearnt(Xb)
+            keep = ~(self._outside_mask(Xb) | unlearnt)
+            if keep.all():  # not a category the model does not know: the model's own problem with this batch
+                raise DataError([Problem(
+                    "model", "predictions for the rows of X_batch", f"{type(exc).__name__}: {_full_text(exc)}",
+                    "If the model cannot take categories it was not fitted on, declare the feature's 'categories' in "
+                    "the spec (rows outside them are then reported as drift and left out of the model's loss) or let "
+                    "the model handle them (e.g. OneHotEncoder(handle_unknown='ignore')); the batch was not "
+                    "recorded.")], title="The monitored model cannot be scored on this batch") from None
             Xs, ys = Xb.loc[keep].reset_index(drop=True), yb[keep]
             pred = self._predict(Xs) if len(ys) else np.empty(0)
-            notes.append(f"the model cannot predict the {n - len(ys)} row(s) holding categories outside the spec "
+            what = " or ".join(w for w, m in (("categories outside the spec", self._outside_mask(Xb).any()),
+                                              ("levels the model was not fitted on", unlearnt.any())) if m)
+            notes.append(f"the model cannot predict the {n - len(ys)} row(s) holding {what} "
                          f"({_full_text(exc)}); its loss and the loss test use the other {len(ys)} row(s)")
+            for name, levels, rows in learnt_levels:
+                warns.append(f"X_batch[{name!r}] holds {levels} ({rows} rows), levels the monitored model was not "
+                             "fitted on and cannot predict: those rows are left out of its loss (declare the "
+                             "feature's categories in the spec to treat such levels as drift)")
         bad = ~np.isfinite(pred)
         if bad.any():  # a NaN loss would make the loss test's p-value NaN, which can never alert
             raise DataError([Problem(
@@ -1227,6 +1243,26 @@ class DriftMonitor:
                 (outside if f.categories is not None else unseen).append(
                     (f.name, _sorted_levels(new.values()), int(rows.sum())))
         return outside, unseen
+
+    def _unlearnt(self, Xb) -> tuple[np.ndarray, list[tuple[str, list, int]]]:
+        """Rows of a canonical batch holding a level that a priorml model learnt no category for (a feature
+        without declared categories), with ``(feature, levels, rows)`` per feature; none for other models."""
+        from ..spec.features import _cat_key
+        from ..estimators._base import SpecEstimator
+
+        mask = np.zeros(len(Xb), dtype=bool)
+        found = []
+        if not isinstance(self.model, SpecEstimator) or not hasattr(self.model, "schema_"):
+            return mask, found
+        for fs in self.model.schema_.features:
+            if fs.kind != "categorical" or not fs.categories or fs.name not in Xb:
+                continue
+            rows = _unknown_rows(Xb[fs.name], {_cat_key(c) for c in fs.categories})
+            if rows.any():
+                found.append((fs.name, _sorted_levels({_cat_key(v): v for v in Xb[fs.name][rows]}.values()),
+                              int(rows.sum())))
+                mask |= rows
+        return mask, found
 
     def _outside_mask(self, Xb) -> np.ndarray:
         """Rows of a canonical batch holding a category outside a feature's declared ``categories``."""

@@ -228,8 +228,13 @@ def check_sample_weight(sample_weight: Any, n: int) -> np.ndarray | None:
     return sw
 
 
-def fit_schema(spec: Spec, X: Any, y: np.ndarray) -> tuple[Schema, np.ndarray]:
-    schema = Schema.fit(spec, X, y)
+def fit_schema(spec: Spec, X: Any, y: np.ndarray, spec_given: bool = True) -> tuple[Schema, np.ndarray]:
+    try:
+        schema = Schema.fit(spec, X, y)
+    except DataError as exc:
+        if spec_given:
+            raise
+        raise DataError([_without_spec(p) for p in exc.problems]) from None
     if not _is_frame(X) and spec.feature_names == tuple(_column_names(X)) and spec == Spec.unconstrained(
             spec.feature_names, task=spec.task):
         # Fitted without a spec on an array: the names x0, x1, ... are ours, so a DataFrame given to
@@ -259,6 +264,17 @@ def data_digest(Xenc: np.ndarray, y_codes: np.ndarray, sample_weight: np.ndarray
         h.update(f"|{name}:{a.shape}|".encode())
         h.update(a.tobytes())
     return h.hexdigest()
+
+
+def _without_spec(p: Problem) -> Problem:
+    """A data problem's fix that names spec keys, for an estimator built with ``spec=None``, which has none."""
+    from dataclasses import replace
+
+    if "'" not in p.fix or not any(k in p.fix for k in ("missing", "categorical", "categories", "clip")):
+        return p
+    example = f"{{'features': {{{p.feature!r}: {{...}}, ...}}}}" if p.feature else "{'features': {...}}"
+    return replace(p, fix=p.fix + f" This estimator has no spec (spec=None reads every column as an unconstrained "
+                                  f"numeric feature): pass one to set these keys, e.g. spec={example}.")
 
 
 def int_seed(random_state: Any) -> int:

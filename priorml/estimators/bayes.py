@@ -94,7 +94,7 @@ class _BayesBase(SpecEstimator):
         spec, yv = check_fit_input(self, X, y, self._task)
         if self._task == "classification":
             self.classes_, y_model = encode_classes(yv)
-        schema, Xenc = fit_schema(spec, X, yv)
+        schema, Xenc = fit_schema(spec, X, yv, spec_given=self.spec is not None)
         if self._task == "regression":
             y_model = bayes.model_target(likelihood, yv, schema)
         record = training_data_record(Xenc, yv if self._task == "regression" else y_model, None)  # before sampling

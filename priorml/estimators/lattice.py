@@ -83,13 +83,13 @@ class _LatticeBase(SpecEstimator):
         spec, yv = check_fit_input(self, X, y, self._task)
         if self._task == "classification":
             self.classes_, y_model = encode_classes(yv)
-        schema, Xenc = fit_schema(spec, X, yv)
+        schema, Xenc = fit_schema(spec, X, yv, spec_given=self.spec is not None)
         if self._task == "regression":
             y_model = schema.scale_y(yv)
         sw = check_sample_weight(sample_weight, Xenc.shape[0])
         record = training_data_record(Xenc, yv if self._task == "regression" else y_model, sw)  # before training
         model_type = self.model if self.model != "auto" else backend.choose_model_type(spec, Xenc.shape[0], self.lattice_size)
-        backend.verify_spec(spec, model_type, self.lattice_size)
+        backend.verify_spec(spec, model_type, self.lattice_size, schema)
         seed = int_seed(self.random_state)
         plan = backend.plan_model(spec, schema, y_model, model_type=model_type, lattice_size=self.lattice_size,
                                   n_lattices=self.n_lattices, lattice_rank=self.lattice_rank, random_state=seed)
@@ -135,11 +135,14 @@ class _LatticeBase(SpecEstimator):
         if kind == "order":
             return "projection", "categorical calibrator outputs projected onto the declared order after every step"
         if kind in ("trust", "dominance"):
+            if model == "linear" and kind == "trust":
+                out = getattr(self, "spec_", None) and self.spec_.output
+                one_bound = out is not None and (out.min is None) != (out.max is None)
+                return "construction", ("additive model: no interaction, trust holds trivially" + (
+                    " (the clamp at the output bound bends the right way for the condition's declared direction)"
+                    if one_bound else ""))
             if model == "linear":
-                return "construction", ("additive model: no interaction, trust holds trivially (with one output "
-                                        "bound, the clamp at it bends the right way for the condition's declared "
-                                        "direction)" if kind == "trust"
-                                        else "linear weights projected so the dominant one is larger")
+                return "projection", "linear weights projected so the dominant one is larger"
             return "projection", "lattice parameters projected each step and finalized exactly after training"
         if kind == "output":
             return "projection", ("lattice vertex values clipped to the bounds; interpolation stays inside"

@@ -124,9 +124,13 @@ def number(value: Any) -> float:
                 raise TypeError
         except TypeError:
             raise _Invalid("a finite number", NUMBER_FIX) from None
-    if not math.isfinite(float(value)):
+    try:
+        out = float(value)
+    except OverflowError:  # an integer beyond the largest float (about 1.8e308)
+        raise _Invalid("a finite number", NUMBER_FIX) from None
+    if not math.isfinite(out):
         raise _Invalid("a finite number", NUMBER_FIX)
-    return float(value)
+    return out
 
 
 def direction_name(value: int) -> str:

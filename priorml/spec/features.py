@@ -237,6 +237,8 @@ CATEGORICAL_KEYS = ("type",) + tuple(f.name for f in fields(CategoricalFeature) 
 
 def _category_fix(value: Any) -> str:
     """How to write a category that is neither text nor an integer."""
+    if isinstance(value, bool):
+        return "Write the category as text; a column of True/False values matches the text 'True' and 'False'."
     if isinstance(value, float) and value != value:
         return ("NaN is not a category: to give missing values a category of their own, set 'missing: category' "
                 "on the feature and leave NaN out of the list.")
@@ -351,6 +353,11 @@ def _check_order(chk: Checker, order: Any, cats: tuple | None) -> tuple[tuple, .
                 "Write every element as a pair, e.g. [[low, mid], [mid, high]].", raw=True)
         return ()
     ok = True
+    bad = list({_cat_key(c): c for chain in chains for c in chain
+                if not isinstance(c, (str, int)) or isinstance(c, bool)}.values())
+    for c in bad[:MAX_REPORTED]:
+        chk.add("order", "categories that are strings or integers", c, _category_fix(c))
+        ok = False
     for chain in chains:
         if len(chain) < 2:
             chk.add("order", "chains and pairs of at least 2 categories", list(chain),

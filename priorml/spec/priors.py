@@ -136,7 +136,34 @@ class Priors:
     intercept: InterceptPrior | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "effects", tuple(self.effects))
+        from ..errors import SpecError
+
+        chk = Checker("priors")
+        effects = self.effects
+        if isinstance(effects, EffectPrior):
+            effects = (effects,)
+        if isinstance(effects, (dict, str)) or not isinstance(effects, (list, tuple)):
+            chk.add("effects", "a list of EffectPrior", effects,
+                    "Pass effects=[EffectPrior('weight', (-20, -5), 0.9)], or build the spec from a dict with "
+                    "Spec.from_dict({..., 'priors': {'weight': {'effect': [-20, -5], 'prob': 0.9}}}).")
+            effects = ()
+        effects = tuple(effects)
+        for p in effects:
+            if not isinstance(p, EffectPrior):
+                chk.add("effects", "EffectPrior objects", p, "Write EffectPrior(feature, (low, high), prob) for each.")
+        names = [p.feature for p in effects if isinstance(p, EffectPrior)]
+        for name in dict.fromkeys(n for n in names if names.count(n) > 1):
+            chk.add(f"{name}", "one effect prior per feature", f"{names.count(name)} priors on {name!r}",
+                    "Keep one of them.", raw=True)
+        for key, kind, example in (("noise", NoisePrior, "NoisePrior(scale=3.0)"),
+                                   ("intercept", InterceptPrior, "InterceptPrior(mean=0.0, sd=10.0)")):
+            value = getattr(self, key)
+            if value is not None and not isinstance(value, kind):
+                chk.add(key, f"an {kind.__name__} or None" if kind.__name__[0] in "AEIOU" else f"a {kind.__name__} or None",
+                        value, f"Write {key}={example}.")
+        if chk.problems:
+            raise SpecError(chk.problems)
+        object.__setattr__(self, "effects", effects)
 
     def __bool__(self) -> bool:
         return bool(self.effects or self.noise or self.intercept)

@@ -362,7 +362,10 @@ def _to_float(f: NumericFeature, col: np.ndarray, index: Sequence[Any], problems
                 raise TypeError
             out[i] = float(v)
         except (TypeError, ValueError):
-            if _is_time(v):  # "declare it categorical" would make every date a category of its own
+            if _is_duration(v):
+                fix = (f"Convert the durations to numbers first, e.g. X[{f.name!r}].dt.total_seconds() or "
+                       f"X[{f.name!r}].dt.days.")
+            elif _is_time(v):  # "declare it categorical" would make every date a category of its own
                 fix = (f"Convert the dates or times to numbers first, e.g. the year (X[{f.name!r}].dt.year) or the "
                        f"days since a start date ((X[{f.name!r}] - start).dt.days).")
             else:
@@ -371,6 +374,14 @@ def _to_float(f: NumericFeature, col: np.ndarray, index: Sequence[Any], problems
                                     fix, f.name))
             return None
     return out
+
+
+def _is_duration(v: Any) -> bool:
+    """A time difference (Python, NumPy or pandas), which has no year."""
+    import datetime
+
+    return isinstance(v, (datetime.timedelta, np.timedelta64)) or (
+        type(v).__module__.startswith("pandas") and type(v).__name__ == "Timedelta")
 
 
 def _is_time(v: Any) -> bool:
@@ -476,6 +487,7 @@ def _fit_categorical(f: CategoricalFeature, col: np.ndarray, index: Sequence[Any
     else:
         # ordered categories first, in spec order, then the other levels seen
         cats = merge_levels([c for chain in f.order for c in chain], [_plain(v) for v in present])
+        _warn_unseen_order_levels(f, present)
     if f.missing == "mode" and not present:
         problems.append(Problem(f"X[{f.name!r}]", "at least one non-missing value ('missing: mode' imputes the most "
                                 "frequent category)", "only missing values",
@@ -488,6 +500,27 @@ def _fit_categorical(f: CategoricalFeature, col: np.ndarray, index: Sequence[Any
         mode = max(set(keys), key=lambda k: (keys.count(k), -[_cat_key(c) for c in cats].index(k)))
         fs.fill_code = [_cat_key(c) for c in cats].index(mode)
     return fs
+
+
+def _warn_unseen_order_levels(f: CategoricalFeature, present: list) -> None:
+    """Without declared categories an order's levels are matched to the data by their text: a level that no
+    training row has (a typo, YAML's reading of no/yes as false/true) is ordered without data while the real
+    levels stay free, so say so."""
+    if not f.order:
+        return
+    seen = {_cat_key(_plain(v)) for v in present}
+    named = list(dict.fromkeys(c for chain in f.order for c in chain))
+    unseen = [c for c in named if _cat_key(c) not in seen]
+    if not unseen:
+        return
+    levels = sorted(seen)
+    hints = "".join(did_you_mean(_cat_key(c), levels) for c in unseen[:3])
+    what = "none of its levels" if len(unseen) == len(named) else f"{len(unseen)} of its {len(named)} levels"
+    warnings.warn(f"features.{f.name}.order names levels that no training row has ({what}: {short_list(unseen)}); "
+                  f"the data's levels are {short_list(levels)}. The order constrains only the levels it names, so a "
+                  f"level named wrongly leaves the real one free.{hints} Fix the names in 'order' (quote yes/no/true/"
+                  "false in YAML), or declare 'categories' if the level is only absent from these rows.",
+                  DataWarning, stacklevel=6)
 
 
 def _encode_categorical(f: CategoricalFeature, fs: FeatureSchema, col: np.ndarray, index: Sequence[Any], problems: list[Problem]) -> np.ndarray:
@@ -563,6 +596,12 @@ def check_target(y: Any, task: str, n_rows: int | None = None) -> np.ndarray:
         raise DataError([Problem("y", "at least one row", "0 rows", "Provide training data.")])
     if arr.dtype.kind == "c":
         raise DataError([Problem("y", "real values", "complex numbers", "Complex data not supported; pass real values.")])
+    if task == "regression" and arr.dtype.kind in "mM":  # astype(float) would give counts, and NaT -9.2e18
+        what = "dates or times" if arr.dtype.kind == "M" else "durations"
+        fix = ("e.g. the days since a start date ((y - start).dt.days) or the year (y.dt.year)" if arr.dtype.kind == "M"
+               else "e.g. y.dt.total_seconds() or y.dt.days")
+        raise DataError([Problem("y", "numbers for a regression target", f"{what} (dtype {arr.dtype})",
+                                 f"Convert the target to numbers first, {fix}.")])
     if task == "regression":
         try:
             yf = arr.astype(float)

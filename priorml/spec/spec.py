@@ -384,6 +384,13 @@ def _unique_key_loader():
             if key_node.tag == "tag:yaml.org,2002:merge":  # '<<: *anchor' merges; its keys may be overridden
                 continue
             key = loader.construct_object(key_node, deep=deep)
+            if isinstance(key_node, yaml.ScalarNode) and key_node.style is None and isinstance(key, (int, float)) \
+                    and not isinstance(key, bool) and str(key) != key_node.value:
+                # 010 (octal), 0x1F, 1_000, 0.10: YAML reads a number, whose text names another column
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping", node.start_mark,
+                    f"the key {key_node.value} is read by YAML as the number {key!r}, which would name the column "
+                    f"{str(key)!r}; quote it ('{key_node.value}') to keep it as written", key_node.start_mark)
             try:
                 hash(key)
             except TypeError:  # a list or mapping as a key: SafeLoader's own error says so

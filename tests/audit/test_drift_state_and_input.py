@@ -245,3 +245,47 @@ def test_a_custom_baseline_that_cannot_read_the_columns_is_a_clear_error_and_the
         monitor.update(*batch())  # was: scikit-learn's raw ValueError (text in a numeric model)
     assert not isinstance(info.value, ValueError)
     assert monitor.n_batches == 1
+
+
+def _cat_batch(rng, n, levels=("p", "q")):
+    X = pd.DataFrame({"a": rng.uniform(size=n), "g": rng.choice(list(levels), n)})
+    return X, 2 * X["a"].to_numpy() + (X["g"] == "q").to_numpy() * 0.5 + rng.normal(0, 0.3, n)
+
+
+def test_a_level_the_model_never_learnt_leaves_its_rows_out_with_a_warning():
+    """A category none of the earlier batches held (no declared categories) is documented as a warning, the
+    batch tested as usual; a priorml model, which refuses a level it was not fitted on, made update raise and
+    the batch was lost. Its rows are now left out of the model's loss, with a warning naming them."""
+    import priorml
+
+    rng = np.random.default_rng(0)
+    spec = {"features": {"a": {"monotonic": "increasing"}, "g": {"type": "categorical"}}}
+    model = priorml.LatticeRegressor(spec, model="linear", epochs=20).fit(*_cat_batch(rng, 200))
+    mon = DriftMonitor(spec, model, check_constraints=False)
+    mon.update(*_cat_batch(rng, 60))
+    X, y = _cat_batch(rng, 60, levels=("p", "q", "r"))
+    k = int((X["g"] == "r").sum())
+    with pytest.warns(UserWarning, match=r"levels the monitored model was not fitted on"):
+        status = mon.update(X, y)
+    assert mon.n_batches == 2 and np.isfinite(status.model_loss) and status.n_rows == 60
+    assert any(f"cannot predict the {k} row(s) holding levels the model was not fitted on" in n for n in status.notes)
+    assert any(f"X_batch['g'] holds ['r'] ({k} rows)" in w for w in status.warnings)
+
+
+def test_a_model_that_cannot_predict_a_batch_is_a_data_error_naming_it():
+    """A scikit-learn pipeline refusing an unknown category gave its raw ValueError."""
+    from sklearn.compose import make_column_transformer
+    from sklearn.linear_model import LinearRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    rng = np.random.default_rng(1)
+    spec = {"features": {"a": {"monotonic": "increasing"}, "g": {"type": "categorical"}}}
+    model = make_pipeline(make_column_transformer((OneHotEncoder(), ["g"]), remainder="passthrough"),
+                          LinearRegression()).fit(*_cat_batch(rng, 100))
+    mon = DriftMonitor(spec, model, check_constraints=False)
+    mon.update(*_cat_batch(rng, 40))
+    with pytest.raises(DataError, match=r"model: expected predictions for the rows of X_batch; got ValueError: "
+                                        r"Found unknown categories.*handle_unknown='ignore'.*not recorded"):
+        mon.update(*_cat_batch(rng, 40, levels=("p", "q", "r")))
+    assert mon.n_batches == 1

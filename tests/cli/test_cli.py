@@ -591,3 +591,12 @@ def test_report_on_a_bayesian_model_still_silences_tensorflow_for_the_comparison
     assert _uses_tensorflow(parse(base))
     assert not _uses_tensorflow(parse([*base, "--no-compare"]))
     assert not _uses_tensorflow(parse([*base, "--models", "bayes,linear"]))
+
+
+def test_check_takes_loo_as_its_help_says(tmp_path, capsys):
+    """`--cv K|loo` was offered to `check`, which refused loo (a Python-style hint, exit 2)."""
+    (tmp_path / "spec.yaml").write_text(SPEC)
+    _toy(40).to_csv(tmp_path / "d.csv", index=False)
+    assert main(["check", str(tmp_path / "spec.yaml"), str(tmp_path / "d.csv"), "--cv", "loo", "--json", "--quiet",
+                 "--n-bootstrap", "100"]) == 0
+    assert json.loads(capsys.readouterr().out)["method"]["folds"] == 40

@@ -636,3 +636,17 @@ def test_predict_proba_has_no_overflow_at_extreme_logits(fitted_classifier, bina
         p = fitted_classifier.predict_proba(X.iloc[:4])
     np.testing.assert_allclose(p[:, 1], [0.0, 1 / (1 + np.exp(30.0)), 0.5, 1.0], rtol=1e-12, atol=0)
     np.testing.assert_allclose(p.sum(axis=1), 1.0)
+
+
+def test_linear_model_enforcement_labels_say_how():
+    """A calibrated linear model's dominance rows said 'construction' while their text says the weights are
+    projected; its trust text named an output-bound clamp for a spec with no bounds."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.uniform(size=60), "b": rng.uniform(size=60)})
+    spec = {"features": {"a": {"monotonic": 1}, "b": {"monotonic": 1}},
+            "interactions": [{"dominance": "monotonic", "feature": "a", "over": "b"},
+                             {"trust": "edgeworth", "feature": "a", "by": "b", "direction": "positive"}]}
+    model = priorml.LatticeRegressor(spec, model="linear", epochs=2, validation_fraction=0.0).fit(X, 2 * X["a"] + X["b"])
+    rows = {r.constraint: r for r in priorml.certify(model, X, n_rows=10)}
+    assert rows["dominance"].enforcement == "projection" and "projected" in rows["dominance"].how
+    assert rows["trust"].enforcement == "construction" and "clamp" not in rows["trust"].how

@@ -16,6 +16,7 @@ import pytest
 
 from priorml import (CategoricalFeature, DataError, EffectPrior, LatticeClassifier, LatticeRegressor, NumericFeature,
                      Output, Spec, SpecError, Trust)
+import priorml
 from priorml.errors import Problem
 
 
@@ -934,4 +935,119 @@ def test_dates_in_a_numeric_feature_get_advice_to_convert_them(column):
         Schema.fit(Spec([NumericFeature("when")]), pd.DataFrame({"when": column}))
     p = info.value.problems[0]
     assert p.where == "X['when']" and "at row 0" in p.received
-    assert "Convert the dates or times to numbers" in p.fix and "categorical" not in p.fix
+    duration = column.dtype.kind == "m"  # a duration has no year: its own advice, which works when followed
+    assert ("Convert the durations to numbers" if duration else "Convert the dates or times to numbers") in p.fix
+    assert "categorical" not in p.fix and (".dt.year" not in p.fix) == duration
+    if duration:
+        pd.Series(column).dt.total_seconds()  # the advice runs
+
+
+@pytest.mark.parametrize("y", [pd.Series(pd.date_range("2020", periods=6)),
+                               pd.Series(pd.date_range("2020", periods=6)).where(lambda s: s.index != 2),
+                               pd.Series(pd.to_timedelta(np.arange(6), unit="h"))], ids=["dates", "with NaT", "durations"])
+def test_a_date_or_duration_target_is_refused(y):
+    """Was fitted as integer counts of microseconds, and NaT read as -9.2e18, a finite number."""
+    from priorml.spec.schema import check_target
+
+    with pytest.raises(DataError, match=r"y: expected numbers for a regression target; got (dates or times|durations) "
+                                        r"\(dtype .*\)\. Convert the target to numbers first"):
+        check_target(y, "regression", 6)
+
+
+# ---------------------------------------------------------------------- found by the sixth session's audit
+def test_an_order_naming_levels_the_data_lacks_warns():
+    """Without declared categories an order's levels are matched to the data by text: a typo (or YAML's
+    reading of no/yes as false/true) put the order on empty levels, left the real ones free, and the
+    certificate passed it, without a word."""
+    import warnings
+
+    from priorml.spec.schema import Schema
+
+    spec = Spec.from_dict({"features": {"g": {"type": "categorical", "order": ["low", "mid", "hihg"]}}})
+    X = pd.DataFrame({"g": ["low", "mid", "high"] * 5})
+    with pytest.warns(priorml.DataWarning, match=r"features\.g\.order names levels that no training row has \(1 of its 3 "
+                                         r"levels: \['hihg'\]\).*Did you mean 'high'\?"):
+        Schema.fit(spec, X)
+    spec = Spec.from_dict({"features": {"g": {"type": "categorical", "order": ["Lo", "Hi"]}}})
+    with pytest.warns(priorml.DataWarning, match=r"none of its levels"):
+        Schema.fit(spec, pd.DataFrame({"g": ["lo", "hi"] * 3}))
+    with warnings.catch_warnings():  # levels all present (a bool column matches 'True'/'False'): no warning
+        warnings.simplefilter("error")
+        Schema.fit(Spec.from_dict({"features": {"g": {"type": "categorical", "order": ["False", "True"]}}}),
+                   pd.DataFrame({"g": [True, False] * 3}))
+
+
+@pytest.mark.parametrize("order", [[False, True], ["low", 1.5]], ids=["yaml no/yes", "fraction"])
+def test_order_levels_must_be_text_or_integers(order):
+    with pytest.raises(SpecError, match=r"features\.g\.order: expected categories that are strings or integers"):
+        Spec.from_dict({"features": {"g": {"type": "categorical", "order": order}}})
+    with pytest.raises(SpecError, match="quote"):
+        Spec.from_yaml("features: {g: {type: categorical, order: [no, yes]}}")
+
+
+def test_priors_built_in_python_are_checked():
+    """Two effect priors on one feature were accepted (the fit used the first, to_dict and a saved model the
+    last); priors of the wrong type gave AttributeErrors, or were accepted and broke fit or save later."""
+    from priorml.spec.priors import InterceptPrior, NoisePrior, Priors
+
+    feats = (NumericFeature("a", monotonic=1),)
+    cases = [(dict(effects=(EffectPrior("a", (1, 2)), EffectPrior("a", (50, 60)))), r"priors\.a: expected one effect "
+                                                                                     r"prior per feature; got 2 priors"),
+             (dict(effects=[("a", (1, 2))]), r"priors\.effects: expected EffectPrior objects"),
+             (dict(effects={"a": (1, 2)}), r"priors\.effects: expected a list of EffectPrior"),
+             (dict(noise=3.0), r"priors\.noise: expected a NoisePrior or None; got 3\.0\. Write noise=NoisePrior"),
+             (dict(intercept=(0, 1)), r"priors\.intercept: expected an InterceptPrior or None")]
+    for kw, match in cases:
+        with pytest.raises(SpecError, match=match):
+            Spec(features=feats, priors=Priors(**kw))
+    ok = Spec(features=feats, priors=Priors(effects=[EffectPrior("a", (1, 2))], noise=NoisePrior(3.0),
+                                            intercept=InterceptPrior(0.0, 1.0)))
+    assert Spec.from_dict(ok.to_dict()) == ok
+
+
+@pytest.mark.parametrize("raw", [
+    {"features": {"a": {"missing": 10 ** 400}}},
+    {"features": {"a": {"clip": [0, 10 ** 400]}}},
+    {"features": {"a": {"keypoints": [0, 1, 10 ** 400]}}},
+    {"output": {"max": 10 ** 400}, "features": {"a": {}}},
+    {"features": {"a": {"monotonic": 1}}, "priors": {"a": {"effect": [1, 10 ** 400]}}},
+], ids=["missing", "clip", "keypoints", "output", "prior"])
+def test_integers_beyond_floats_are_spec_errors(raw):
+    """float(10**400) raised a raw OverflowError and stopped the all-problems-at-once report."""
+    with pytest.raises(SpecError):
+        Spec.from_dict(raw)
+
+
+@pytest.mark.parametrize("key, number", [("010", "8"), ("0.10", "0.1"), ("1_000", "1000"), ("0x1F", "31")])
+def test_yaml_keys_read_as_numbers_of_another_text_are_refused(key, number):
+    """YAML read the key 010 as the octal 8, so the feature named column '8'; it is refused, asking to quote it."""
+    with pytest.raises(SpecError, match=rf"the key {key} is read by YAML as the number .*'{number}'.*quote it"):
+        Spec.from_yaml(f"features: {{{key}: {{monotonic: 1}}, b: {{}}}}")
+    assert Spec.from_yaml(f"features: {{'{key}': {{monotonic: 1}}, b: {{}}}}").feature_names[0] == key
+    assert Spec.from_yaml("features: {2024: {}, b: {}}").feature_names[0] == "2024"  # same text: fine
+
+
+def test_without_a_spec_the_advice_says_to_pass_one():
+    """With spec=None the advice was to set 'missing' or 'type: categorical' on a feature of a spec that the
+    user never wrote."""
+    X = pd.DataFrame({"a": [1.0, 2.0, np.nan, 4.0], "c": ["u", "v", "u", "v"]})
+    with pytest.raises(DataError) as info:
+        LatticeRegressor(None, epochs=1).fit(X, [1.0, 2.0, 3.0, 4.0])
+    fixes = [p.fix for p in info.value.problems]
+    assert all("This estimator has no spec" in f and "spec={'features': {" in f for f in fixes), fixes
+    with pytest.raises(DataError) as info:
+        LatticeRegressor({"features": {"a": {}, "c": {}}}, epochs=1).fit(X, [1.0, 2.0, 3.0, 4.0])
+    assert not any("no spec" in p.fix for p in info.value.problems)
+
+
+def test_keypoints_that_32_bit_floats_merge_are_refused_by_the_lattice_backend():
+    """Unix times over ten minutes: distinct keypoints in float64, equal in float32, so TensorFlow Lattice refused
+    them and the message blamed 'model'. The Bayesian backend, in float64, fits them."""
+    rng = np.random.default_rng(11)
+    X = pd.DataFrame({"t": 1.7e9 + rng.uniform(0, 600, 60), "b": rng.uniform(0, 1, 60)})
+    y = (X["t"] - 1.7e9) / 600 + X["b"]
+    with pytest.raises(SpecError, match=r"features\.t\.keypoints: expected keypoints that stay distinct in 32-bit "
+                                        r"floats.*Subtract an offset from column 't'") as info:
+        LatticeRegressor({"features": {"t": {"monotonic": 1}, "b": {}}}, epochs=1).fit(X, y)
+    assert [p.where for p in info.value.problems] == ["features.t.keypoints"]
+    LatticeRegressor({"features": {"t": {"monotonic": 1}, "b": {}}}, epochs=1).fit(X.assign(t=X["t"] - 1.7e9), y)

@@ -114,9 +114,10 @@ class Plan:
 
 
 # ---------------------------------------------------------------------- verify
-def verify_spec(spec: Spec, model_type: str, lattice_size: int = 2) -> None:
-    """Refuse, before training, what the chosen model type cannot guarantee."""
-    problems: list[Problem] = []
+def verify_spec(spec: Spec, model_type: str, lattice_size: int = 2, schema: Any = None) -> None:
+    """Refuse, before training, what the chosen model type cannot guarantee (and, given the fitted
+    ``schema``, keypoints that 32-bit floats cannot tell apart)."""
+    problems: list[Problem] = [] if schema is None else keypoint_problems(schema)
     if model_type not in MODEL_TYPES:
         problems.append(Problem("model", " or ".join(map(repr, MODEL_TYPES + ("auto",))), repr(model_type)))
     if model_type == "linear":
@@ -540,6 +541,29 @@ def lattice_constraints(spec: Spec, plan: Plan, subset: list[int]) -> LatticeCon
         elif isinstance(inter, Dominance):
             (c.monotonic_dominance if inter.kind == "monotonic" else c.range_dominance).append((local[a], local[b]))
     return c
+
+
+def keypoint_problems(schema: Any) -> list[Problem]:
+    """TensorFlow Lattice calibrates in 32-bit floats: keypoints that are distinct numbers but equal in
+    float32 (a large offset with a small spread, such as Unix times over minutes) make its calibrator
+    refuse them, and that refusal used to surface as a problem with ``model``."""
+    problems = []
+    for fs in schema.features:
+        if fs.kind != "numeric" or fs.keypoints is None or len(fs.keypoints) < 2:
+            continue
+        kp = np.asarray(fs.keypoints, dtype=np.float64)
+        kp32 = kp.astype(np.float32)
+        if np.all(np.diff(kp32) > 0):
+            continue
+        same = int(np.sum(np.diff(kp32) <= 0))
+        problems.append(Problem(
+            f"features.{fs.name}.keypoints", "keypoints that stay distinct in 32-bit floats (TensorFlow Lattice "
+            "calibrates in float32, about 7 significant digits)",
+            f"{len(kp)} keypoints from {kp[0]:.10g} to {kp[-1]:.10g}, {same} of whose gaps vanish in float32",
+            f"Subtract an offset from column {fs.name!r} (e.g. x - {kp[0]:.6g}, or time since the first date) or "
+            "rescale it, and its keypoints or clip range with it; the Bayesian backend computes in 64-bit floats.",
+            fs.name, "keypoints"))
+    return problems
 
 
 def verify_plan(spec: Spec, plan: Plan) -> None:
