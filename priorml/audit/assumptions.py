@@ -49,7 +49,12 @@ with the lowest out-of-fold log-loss of the unconstrained fit on the folds of
 the cost (``method["ridge"]``, with each candidate's loss). A fixed weak ridge
 let a logistic staircase with few rows per bin overfit (log-odds of +-10), and
 against a reference that overfits every constraint looks free to impose, so a
-clear violation was not called a contradiction. Because the effects are estimated *jointly*, a feature is judged
+clear violation was not called a contradiction. The tests use the sampling
+covariance of the penalised estimate, ``H^-1 F H^-1`` (``F`` the information,
+``H = F + ridge``), for classification: ``H^-1`` alone overstates it as much as
+the ridge outweighs the data. At the boundary of a monotone constraint (no
+effect, 600 simulated data sets of 150 rows) 1.5 / 5.8 / 10.7 / 20.3 % of the
+p-values fall below 0.01 / 0.05 / 0.1 / 0.2 (with ``H^-1``: 0 % below 0.05). Because the effects are estimated *jointly*, a feature is judged
 by its effect *adjusted for the others*: a feature that rises with the target
 only because it is correlated with another one is not mistaken for an
 increasing effect (a one-feature-at-a-time check is).
