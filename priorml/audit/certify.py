@@ -16,8 +16,9 @@ feature, and at corners where every numeric feature is at an end of its range
 at once. A Bayesian model is probed on every posterior draw.
 
 A row passes when its largest violation is within a tolerance of
-``1e-5 x`` (for a regressor the target's standard deviation at fit; for a
-classifier's log-odds, 1), which
+``1e-5 x`` (for a regressor the target's standard deviation at fit, for a
+lognormal model the geometric mean times the sd of ``log y``, for a poisson one
+1 count; for a classifier's log-odds, 1), which
 absorbs the float32 arithmetic of TensorFlow and nothing more. It scales with
 the target's units but not with its offset (a target near 101325 Pa gets the
 tolerance of one near 0) nor with the reference rows chosen.
@@ -365,6 +366,9 @@ def certify(model: Any, X: Any, *, n_rows: int | None = None, random_state: int 
     # target units, which would let a target in small units (a rate of 1e-6) pass any violation. Log-odds are
     # a unit of their own, where 1e-5 is negligible.
     scale = 1.0 if spec.task == "classification" else float(getattr(model.schema_, "y_scale", 0.0) or 0.0)
+    if getattr(model, "likelihood_", None) == "lognormal" and spec.task != "classification":
+        # the schema holds the sd of log y: the sd of y is about the geometric mean times it (delta method)
+        scale = float(np.exp(model.schema_.y_mean)) * scale
     if not np.isfinite(scale) or scale <= 0:  # not set: the size of the predictions
         scale = float(np.max(np.abs(mean_pred))) if mean_pred.size else 0.0
     tol = REL_TOL * scale

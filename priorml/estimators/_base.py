@@ -333,11 +333,12 @@ class SpecEstimator(BaseEstimator):
 
         It equals ``training_data_["sha256"]`` exactly when the data are the model's training rows, in the
         same order, as the model reads them (DataFrame columns by name; the spec's missing-value handling
-        applied, so a missing value and its imputed value read alike). A reviewer given a model and the data
+        applied, so a missing value and its imputed value read alike; values beyond the keypoints are not
+        clipped, so they count). A reviewer given a model and the data
         it is said to come from can check the claim (:meth:`fitted_on`); the validation report does.
         """
         check_predict_input(self, X)
-        Xenc = self.schema_.transform(self.spec_, X)
+        Xenc = self.schema_.transform(self.spec_, X, clip=False)
         yv = check_target(y, self.spec_.task, Xenc.shape[0])
         if hasattr(self, "classes_"):
             classes = list(self.classes_)
@@ -349,7 +350,8 @@ class SpecEstimator(BaseEstimator):
 
     def fitted_on(self, X: Any, y: Any, sample_weight: Any = None) -> bool:
         """Whether ``X, y`` (and ``sample_weight``) are the rows this model was fitted on (see
-        :meth:`training_data_digest`).
+        :meth:`training_data_digest`); ``False`` also for data the model could not have been fitted on (a
+        level it never saw, a missing target, another length).
 
         Raises
         ------
@@ -363,7 +365,10 @@ class SpecEstimator(BaseEstimator):
         if record is None:
             raise PriorMLError("This model has no record of its training data (it was saved by an earlier priorml "
                                "version); fit it again to record one.")
-        return self.training_data_digest(X, y, sample_weight) == record["sha256"]
+        try:
+            return self.training_data_digest(X, y, sample_weight) == record["sha256"]
+        except (DataError, ValueError, TypeError):  # rows the model could not have been fitted on
+            return False
 
     def fingerprint(self) -> str:
         """SHA-256 (hex) identifying the fitted model: the same after ``save`` and ``load`` (or pickling),

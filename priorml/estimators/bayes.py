@@ -97,7 +97,9 @@ class _BayesBase(SpecEstimator):
         schema, Xenc = fit_schema(spec, X, yv, spec_given=self.spec is not None)
         if self._task == "regression":
             y_model = bayes.model_target(likelihood, yv, schema)
-        record = training_data_record(Xenc, yv if self._task == "regression" else y_model, None)  # before sampling
+        # the digest of the rows as read (imputed, not clipped: values beyond the keypoints count)
+        record = training_data_record(schema.transform(spec, X, clip=False),
+                                      yv if self._task == "regression" else y_model, None)
         bayes.verify_spec(spec, likelihood)
         seed = int_seed(self.random_state)
         terms = bayes.make_terms(spec, schema, Xenc)

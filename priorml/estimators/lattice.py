@@ -87,7 +87,9 @@ class _LatticeBase(SpecEstimator):
         if self._task == "regression":
             y_model = schema.scale_y(yv)
         sw = check_sample_weight(sample_weight, Xenc.shape[0])
-        record = training_data_record(Xenc, yv if self._task == "regression" else y_model, sw)  # before training
+        # the digest of the rows as read (imputed, not clipped: values beyond the keypoints count)
+        record = training_data_record(schema.transform(spec, X, clip=False),
+                                      yv if self._task == "regression" else y_model, sw)
         model_type = self.model if self.model != "auto" else backend.choose_model_type(spec, Xenc.shape[0], self.lattice_size)
         backend.verify_spec(spec, model_type, self.lattice_size, schema)
         seed = int_seed(self.random_state)

@@ -242,6 +242,11 @@ def _training_check(model: Any, X: Any, y: Any, fitted_here: bool) -> dict[str, 
         return {"status": "unknown", "n_rows": None, "sha256": None,
                 "text": "the model records no digest of its training rows (not a priorml model, or saved by an "
                         "earlier priorml), so the report cannot check that it was fitted on the rows given here"}
+    if record.get("sample_weight"):  # the digest covers the weights, which the report is not given
+        return {"status": "unknown", "n_rows": int(record["n_rows"]), "sha256": record["sha256"],
+                "text": f"the model was fitted on {int(record['n_rows'])} rows with sample weights, which the report "
+                        "is not given, so it cannot check that they are the rows given here (model.fitted_on(X, y, "
+                        "sample_weight) can)"}
     try:
         same = model.training_data_digest(X, y) == record["sha256"]
     except (ValueError, TypeError) as exc:  # rows the model cannot read as training rows

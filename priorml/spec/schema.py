@@ -145,12 +145,13 @@ class Schema:
             schema.y_scale = sd if sd > 0 and sd > 1e-14 * abs(schema.y_mean) else 1.0
         return schema
 
-    def transform(self, spec: Spec, X: Any, *, return_missing: bool = False):
+    def transform(self, spec: Spec, X: Any, *, return_missing: bool = False, clip: bool = True):
         """Encode ``X`` as float64 (n, d): numeric values imputed and clipped,
         categories as bucket codes 0..n_buckets-1.
 
         With ``return_missing``, also the rows where each numeric feature was missing (and imputed), as a
-        dict of boolean arrays by feature name: ``(encoded, missing)``."""
+        dict of boolean arrays by feature name: ``(encoded, missing)``. ``clip=False`` leaves numeric values
+        outside the keypoint range as they are (for the training-data digest, which must tell them apart)."""
         cols, index = as_columns(spec, X, by_position=self.extra.get("columns") == "position")
         problems: list[Problem] = []
         out = np.empty((len(index), len(self.features)), dtype=float)
@@ -160,7 +161,7 @@ class Schema:
             if fs.kind == "categorical":
                 out[:, j] = _encode_categorical(f, fs, col, index, problems)
             else:
-                out[:, j] = _encode_numeric(f, fs, col, index, problems, missing)
+                out[:, j] = _encode_numeric(f, fs, col, index, problems, missing, clip)
         if problems:
             raise DataError(problems)
         return (out, missing) if return_missing else out
@@ -443,7 +444,7 @@ def _fit_numeric(f: NumericFeature, col: np.ndarray, index: Sequence[Any], probl
 
 
 def _encode_numeric(f: NumericFeature, fs: FeatureSchema, col: np.ndarray, index: Sequence[Any], problems: list[Problem],
-                    missing: dict[str, np.ndarray]) -> np.ndarray:
+                    missing: dict[str, np.ndarray], clip: bool = True) -> np.ndarray:
     """The feature's values imputed and clipped; records its missing rows in ``missing``."""
     vals = _to_float(f, col, index, problems)
     if vals is None:
@@ -462,7 +463,7 @@ def _encode_numeric(f: NumericFeature, fs: FeatureSchema, col: np.ndarray, index
             return vals
         vals = np.where(miss, fs.fill, vals)
     # Calibrators are flat outside the keypoints; clipping makes that explicit for every backend.
-    return np.clip(vals, fs.keypoints[0], fs.keypoints[-1])
+    return np.clip(vals, fs.keypoints[0], fs.keypoints[-1]) if clip else vals
 
 
 def _fit_categorical(f: CategoricalFeature, col: np.ndarray, index: Sequence[Any], problems: list[Problem]) -> FeatureSchema:
@@ -504,14 +505,15 @@ def _fit_categorical(f: CategoricalFeature, col: np.ndarray, index: Sequence[Any
 
 def _warn_unseen_order_levels(f: CategoricalFeature, present: list) -> None:
     """Without declared categories an order's levels are matched to the data by their text: a level that no
-    training row has (a typo, YAML's reading of no/yes as false/true) is ordered without data while the real
-    levels stay free, so say so."""
+    training row has while the rows hold levels the order does not name (a typo, a different case, YAML's
+    reading of no/yes as false/true) is ordered without data while the real levels stay free, so say so."""
     if not f.order:
         return
     seen = {_cat_key(_plain(v)) for v in present}
     named = list(dict.fromkeys(c for chain in f.order for c in chain))
     unseen = [c for c in named if _cat_key(c) not in seen]
-    if not unseen:
+    outside = seen - {_cat_key(c) for c in named}
+    if not unseen or not outside:  # a level only absent from these rows (a CV fold, a drift batch) is no mistake
         return
     levels = sorted(seen)
     hints = "".join(did_you_mean(_cat_key(c), levels) for c in unseen[:3])

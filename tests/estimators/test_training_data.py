@@ -138,3 +138,46 @@ def test_a_bayesian_model_records_its_rows_too():
     X, y = _data(30)
     model = priorml.BayesianRegressor(SPEC, method="map", random_state=0, progressbar=False).fit(X, y)
     assert model.training_data_["n_rows"] == 30 and model.fitted_on(X, y) and not model.fitted_on(X, y * 2)
+
+
+def test_values_beyond_the_keypoints_count():
+    """The digest was taken after clipping to the keypoint range, so a training maximum changed to 1e6 read as
+    the same rows (and the report said "exactly these rows")."""
+    X, y = _data()
+    model = LatticeRegressor(SPEC, **TINY).fit(X, y)
+    i = int(np.argmax(X["a"]))
+    assert not model.fitted_on(X.assign(a=X["a"].where(X.index != i, 1e6)), y)
+
+
+def test_rows_the_model_could_not_have_been_fitted_on_are_not_its_rows(fitted):
+    """fitted_on raised the DataError of the rows instead of answering."""
+    X, y, model = fitted
+    bad = [(X.assign(g=X["g"].where(X.index != 0, "w")), y), (X, np.where(np.arange(len(y)) == 0, np.nan, y)),
+           (X, y[:-1])]
+    for Xb, yb in bad:
+        assert model.fitted_on(Xb, yb) is False
+
+
+def test_the_report_does_not_call_a_weighted_models_own_rows_other_rows():
+    """The report, which is not given the weights, said a model fitted with sample weights was NOT fitted on
+    its own rows; it says it cannot check them."""
+    from priorml.report import collect_report
+
+    X, y = _data()
+    w = np.linspace(0.5, 2, len(y))
+    model = LatticeRegressor(SPEC, **TINY).fit(X, y, sample_weight=w)
+    prov = collect_report(SPEC, X, y, model=model, baselines=False).provenance
+    assert prov["training_data_check"] == "unknown" and "sample weights" in prov["training_data_note"]
+    assert model.fitted_on(X, y, sample_weight=w)
+
+
+def test_a_lognormal_models_tolerance_is_in_target_units():
+    """The tolerance used the schema's y_scale, which for a lognormal model is the sd of log y: with a target
+    near 1e-7 it was 3.8e-6, 25 times the whole effect, and the effect was called vacuous."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"x": rng.uniform(size=60)})
+    y = 1e-7 * np.exp(X["x"] + rng.normal(0, 0.3, 60))
+    model = priorml.BayesianRegressor({"features": {"x": {"monotonic": 1}}}, likelihood="lognormal", method="map",
+                                      progressbar=False).fit(X, y)
+    row = priorml.certify(model, X, n_rows=10).rows[0]
+    assert row.tolerance < 1e-11 and not row.vacuous and row.passed

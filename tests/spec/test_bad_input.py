@@ -1051,3 +1051,16 @@ def test_keypoints_that_32_bit_floats_merge_are_refused_by_the_lattice_backend()
         LatticeRegressor({"features": {"t": {"monotonic": 1}, "b": {}}}, epochs=1).fit(X, y)
     assert [p.where for p in info.value.problems] == ["features.t.keypoints"]
     LatticeRegressor({"features": {"t": {"monotonic": 1}, "b": {}}}, epochs=1).fit(X.assign(t=X["t"] - 1.7e9), y)
+
+
+def test_an_order_level_only_absent_from_some_rows_does_not_warn():
+    """A CV fold or a drift batch without one of the order's levels (all its levels named in the order) is no
+    naming mistake: no warning then."""
+    import warnings
+
+    from priorml.spec.schema import Schema
+
+    spec = Spec.from_dict({"features": {"g": {"type": "categorical", "order": ["lo", "mid", "hi"]}}})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Schema.fit(spec, pd.DataFrame({"g": ["lo", "hi"] * 4}))
