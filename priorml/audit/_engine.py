@@ -117,7 +117,7 @@ def prepare(spec: Any, X: Any, y: Any, models: Any, cv: Any, *, random_state: An
             lattice_params: Any, bayes_params: Any, metric: Any, confidence: Any) -> Setup:
     """Check every argument and build the protocol and the models (no fit yet)."""
     from ..estimators._base import _n_rows, encode_classes
-    from ..spec.schema import Schema, check_target
+    from ..spec.schema import Schema, check_target, warn_if_misaligned
 
     _check_scalar_args(random_state, n_jobs, confidence, progress)
     resolved = resolve(spec)
@@ -131,6 +131,7 @@ def prepare(spec: Any, X: Any, y: Any, models: Any, cv: Any, *, random_state: An
                                  repr(metric), did_you_mean(metric, names).strip())], title="Invalid metric")
     if X is None:
         raise DataError([Problem("X", "a DataFrame with the spec's columns, or an array in spec order", "None")])
+    warn_if_misaligned(X, y)
     X = _as_table(X)
     n = _n_rows(X)
     yv = check_target(y, task, n)

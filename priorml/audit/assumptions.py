@@ -416,11 +416,12 @@ def _check(spec: Spec, X: Any, y: Any, alpha: float, n_bootstrap: int, cv: Any, 
            progress: bool) -> AssumptionReport:
     import pandas as pd
 
-    from ..spec.schema import Schema, check_target
+    from ..spec.schema import Schema, check_target, warn_if_misaligned
 
     schema = Schema.fit(spec, X)
     Xenc, missing = schema.transform(spec, X, return_missing=True)
     n = Xenc.shape[0]
+    warn_if_misaligned(X, y)
     yv = check_target(y, spec.task, n)
     classes = None
     if spec.task == "classification":

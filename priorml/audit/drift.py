@@ -990,7 +990,7 @@ class DriftMonitor:
     def _prepare(self, X: Any, y: Any) -> tuple[Any, np.ndarray]:
         """Canonical copy of a batch: numeric features float64 (NaN missing), categoricals
         Python scalars (None missing); y as float (regression) or 0/1 codes of ``classes_``."""
-        from ..spec.schema import _plain, _is_missing, _to_float, as_columns, check_target
+        from ..spec.schema import _plain, _is_missing, _to_float, as_columns, check_target, warn_if_misaligned
 
         if hasattr(X, "toarray") or type(X).__module__.startswith("scipy.sparse"):
             raise DataError([Problem("X_batch", "a dense array or a pandas DataFrame", "a sparse matrix",
@@ -1028,6 +1028,7 @@ class DriftMonitor:
         if problems:
             raise _batch_error(problems)
         Xb = _canonical_frame(out)
+        warn_if_misaligned(X, y, "X_batch", "y_batch")
         try:
             yv = check_target(y, self.task_, n)
         except DataError as exc:

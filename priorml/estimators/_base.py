@@ -20,7 +20,7 @@ from sklearn.utils.validation import _check_feature_names, _check_n_features, ch
 from ..errors import DataError, DataWarning, Problem, SpecError
 from ..spec import Spec
 from ..spec.spec import as_spec
-from ..spec.schema import Schema, check_target, check_unique_columns
+from ..spec.schema import Schema, check_target, check_unique_columns, warn_if_misaligned
 
 
 def resolve_spec(spec: Any, X: Any, task: str) -> Spec:
@@ -84,6 +84,7 @@ def check_fit_input(est, X: Any, y: Any, task: str) -> tuple[Spec, np.ndarray]:
         est.n_features_in_ = len(spec.feature_names)
         if hasattr(est, "feature_names_in_"):
             est.feature_names_in_ = np.asarray(spec.feature_names, dtype=object)
+    warn_if_misaligned(X, y)
     try:
         yv = check_target(y, task, n)
     except DataError as exc:  # with the problems of X, so that one round of fixes clears them all

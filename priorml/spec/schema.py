@@ -583,6 +583,19 @@ def _target_row(y: Any, i: int) -> str:
     return str(i)
 
 
+def warn_if_misaligned(X: Any, y: Any, x_name: str = "X", y_name: str = "y") -> None:
+    """X and y pandas objects with different row indexes are paired by position (row 0 with row 0), as in
+    scikit-learn; when their labels say otherwise (X reordered or filtered but not y), that pairs the wrong
+    rows without an error, so say so."""
+    xi, yi = getattr(X, "index", None), getattr(y, "index", None)
+    if xi is None or yi is None or not hasattr(X, "columns") or len(xi) != len(yi) or xi.equals(yi):
+        return
+    warnings.warn(f"{x_name} and {y_name} have different row indexes (first labels {list(xi[:3])} and "
+                  f"{list(yi[:3])}); priorml pairs them by position, as scikit-learn does. To match them by label "
+                  f"pass {y_name}.loc[{x_name}.index]; if the order is right, pass {y_name}.to_numpy() to say so.",
+                  DataWarning, stacklevel=4)
+
+
 def check_target(y: Any, task: str, n_rows: int | None = None) -> np.ndarray:
     """Validate the target: length, finiteness (regression), two classes (classification)."""
     arr = np.asarray(y)

@@ -1064,3 +1064,22 @@ def test_an_order_level_only_absent_from_some_rows_does_not_warn():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         Schema.fit(spec, pd.DataFrame({"g": ["lo", "hi"] * 4}))
+
+
+def test_x_and_y_with_different_row_indexes_warn():
+    """X reordered (or filtered) but not y was paired by position without a word: the wrong target for each row."""
+    import warnings
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.uniform(size=30)})
+    y = pd.Series(2 * X["a"] + rng.normal(0, 0.1, 30))
+    spec = {"features": {"a": {"monotonic": 1}}}
+    shuffled = X.sample(frac=1, random_state=0)
+    with pytest.warns(priorml.DataWarning, match=r"X and y have different row indexes.*y\.loc\[X\.index\]"):
+        LatticeRegressor(spec, model="linear", epochs=1).fit(shuffled, y)
+    with pytest.warns(priorml.DataWarning, match="different row indexes"):
+        priorml.check_assumptions(spec, shuffled, y, n_bootstrap=100)
+    with warnings.catch_warnings():  # aligned, or y without an index: nothing to say
+        warnings.simplefilter("error", priorml.DataWarning)
+        LatticeRegressor(spec, model="linear", epochs=1).fit(shuffled, y.loc[shuffled.index])
+        LatticeRegressor(spec, model="linear", epochs=1).fit(shuffled, y.to_numpy())
