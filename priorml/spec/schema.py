@@ -587,8 +587,12 @@ def warn_if_misaligned(X: Any, y: Any, x_name: str = "X", y_name: str = "y") -> 
     """X and y pandas objects with different row indexes are paired by position (row 0 with row 0), as in
     scikit-learn; when their labels say otherwise (X reordered or filtered but not y), that pairs the wrong
     rows without an error, so say so."""
-    xi, yi = getattr(X, "index", None), getattr(y, "index", None)
-    if xi is None or yi is None or not hasattr(X, "columns") or len(xi) != len(yi) or xi.equals(yi):
+    import pandas as pd
+
+    if not (isinstance(X, pd.DataFrame) and isinstance(y, (pd.Series, pd.DataFrame))):
+        return  # a list's .index is a method, an array has none: nothing to compare
+    xi, yi = X.index, y.index
+    if len(xi) != len(yi) or xi.equals(yi):
         return
     warnings.warn(f"{x_name} and {y_name} have different row indexes (first labels {list(xi[:3])} and "
                   f"{list(yi[:3])}); priorml pairs them by position, as scikit-learn does. To match them by label "

@@ -1083,3 +1083,9 @@ def test_x_and_y_with_different_row_indexes_warn():
         warnings.simplefilter("error", priorml.DataWarning)
         LatticeRegressor(spec, model="linear", epochs=1).fit(shuffled, y.loc[shuffled.index])
         LatticeRegressor(spec, model="linear", epochs=1).fit(shuffled, y.to_numpy())
+
+
+def test_a_target_given_as_a_list_is_not_mistaken_for_pandas():
+    """A list has an .index method: the alignment check took it for a pandas index and raised TypeError."""
+    X = pd.DataFrame({"a": [0.1, 0.5, 0.9, 0.3]})
+    LatticeRegressor({"features": {"a": {"monotonic": 1}}}, model="linear", epochs=1).fit(X, [1.0, 2.0, 3.0, 1.5])
