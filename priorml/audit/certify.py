@@ -31,7 +31,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .._args import MAX_SEED, is_int
+from .._args import is_int, seed_problem
 from ..spec import CategoricalFeature, NumericFeature, Spec
 from ..spec.constraints import Dominance, Trust
 
@@ -174,10 +174,9 @@ def _check_certify_input(model: Any, X: Any, n_rows: Any, random_state: Any = No
                                  "BayesianRegressor or BayesianClassifier)", type(model).__name__, fix)])
     if n_rows is not None and not is_int(n_rows, 1):
         raise DataError([Problem("n_rows", "an integer >= 1 or None", repr(n_rows), "For example n_rows=100.")])
-    if random_state is not None and not is_int(random_state, 0, MAX_SEED) and \
-            not isinstance(random_state, (np.random.Generator, np.random.SeedSequence)):
-        raise DataError([Problem("random_state", f"an integer from 0 to {MAX_SEED} or None", repr(random_state),
-                                 "For example random_state=0.")])
+    if random_state is not None and not isinstance(random_state, (np.random.Generator, np.random.SeedSequence)) \
+            and (problem := seed_problem(random_state)) is not None:
+        raise DataError([problem])
     if X is None or isinstance(X, (str, bytes, dict)) or not (hasattr(X, "shape") or hasattr(X, "__len__")):
         raise DataError([Problem("X", "reference rows: a DataFrame or a 2-D array", type(X).__name__,
                                  "Pass the training rows or a sample of them.")])
@@ -192,16 +191,9 @@ class _Prober:
     """Evaluate the model on modified copies of reference rows."""
 
     def __init__(self, model: Any, X: Any, n_rows: int, rng: np.random.Generator):
-        import pandas as pd
-
         self.model = model
         self.spec: Spec = model.spec_
-        from ..spec.schema import as_columns
-
-        # the columns as the model reads them (by their text, or by position for a model fitted on an array
-        # without a spec), named by the spec's features
-        cols, _ = as_columns(self.spec, X, by_position=model.schema_.extra.get("columns") == "position")
-        frame = pd.DataFrame(cols, columns=list(self.spec.feature_names))
+        frame = model.schema_.frame(self.spec, X)  # the columns as the model reads them
         if len(frame) > n_rows:
             frame = frame.iloc[np.sort(rng.choice(len(frame), n_rows, replace=False))].reset_index(drop=True)
         self.ref = frame

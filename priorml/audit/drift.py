@@ -1101,7 +1101,8 @@ class DriftMonitor:
             pred = self._predict(Xb)
         except (PriorMLError, ValueError) as exc:
             unlearnt, learnt_levels = self._unlearnt(Xb)
-            keep = ~(self._outside_mask(Xb) | unlearnt)
+            outside_rows = self._outside_mask(Xb)
+            keep = ~(outside_rows | unlearnt)
             if keep.all():  # not a category the model does not know: the model's own problem with this batch
                 raise DataError([Problem(
                     "model", "predictions for the rows of X_batch", f"{type(exc).__name__}: {_full_text(exc)}",
@@ -1111,7 +1112,7 @@ class DriftMonitor:
                     "recorded.")], title="The monitored model cannot be scored on this batch") from None
             Xs, ys = Xb.loc[keep].reset_index(drop=True), yb[keep]
             pred = self._predict(Xs) if len(ys) else np.empty(0)
-            what = " or ".join(w for w, m in (("categories outside the spec", self._outside_mask(Xb).any()),
+            what = " or ".join(w for w, m in (("categories outside the spec", outside_rows.any()),
                                               ("levels the model was not fitted on", unlearnt.any())) if m)
             notes.append(f"the model cannot predict the {n - len(ys)} row(s) holding {what} "
                          f"({_full_text(exc)}); its loss and the loss test use the other {len(ys)} row(s)")

@@ -229,7 +229,9 @@ def check_sample_weight(sample_weight: Any, n: int) -> np.ndarray | None:
     return sw
 
 
-def fit_schema(spec: Spec, X: Any, y: np.ndarray, spec_given: bool = True) -> tuple[Schema, np.ndarray]:
+def fit_schema(spec: Spec, X: Any, y: np.ndarray, spec_given: bool = True) -> tuple[Schema, np.ndarray, np.ndarray]:
+    """The schema learnt from ``X``, and ``X`` encoded by it: clipped to the keypoints (what the model reads)
+    and not clipped (what the training-data digest hashes), from one encoding pass."""
     try:
         schema = Schema.fit(spec, X, y)
     except DataError as exc:
@@ -241,7 +243,8 @@ def fit_schema(spec: Spec, X: Any, y: np.ndarray, spec_given: bool = True) -> tu
         # Fitted without a spec on an array: the names x0, x1, ... are ours, so a DataFrame given to
         # predict is read by position, as scikit-learn does (its feature-name check warns).
         schema.extra["columns"] = "position"
-    return schema, schema.transform(spec, X)
+    raw = schema.transform(spec, X, clip=False)
+    return schema, schema.clip(raw), raw
 
 
 def training_data_record(Xenc: np.ndarray, y_codes: np.ndarray, sample_weight: np.ndarray | None) -> dict[str, Any]:

@@ -94,11 +94,11 @@ class _BayesBase(SpecEstimator):
         spec, yv = check_fit_input(self, X, y, self._task)
         if self._task == "classification":
             self.classes_, y_model = encode_classes(yv)
-        schema, Xenc = fit_schema(spec, X, yv, spec_given=self.spec is not None)
+        schema, Xenc, Xraw = fit_schema(spec, X, yv, spec_given=self.spec is not None)
         if self._task == "regression":
             y_model = bayes.model_target(likelihood, yv, schema)
         # the digest of the rows as read (imputed, not clipped: values beyond the keypoints count)
-        record = training_data_record(schema.transform(spec, X, clip=False),
+        record = training_data_record(Xraw,
                                       yv if self._task == "regression" else y_model, None)
         bayes.verify_spec(spec, likelihood)
         seed = int_seed(self.random_state)

@@ -83,12 +83,12 @@ class _LatticeBase(SpecEstimator):
         spec, yv = check_fit_input(self, X, y, self._task)
         if self._task == "classification":
             self.classes_, y_model = encode_classes(yv)
-        schema, Xenc = fit_schema(spec, X, yv, spec_given=self.spec is not None)
+        schema, Xenc, Xraw = fit_schema(spec, X, yv, spec_given=self.spec is not None)
         if self._task == "regression":
             y_model = schema.scale_y(yv)
         sw = check_sample_weight(sample_weight, Xenc.shape[0])
         # the digest of the rows as read (imputed, not clipped: values beyond the keypoints count)
-        record = training_data_record(schema.transform(spec, X, clip=False),
+        record = training_data_record(Xraw,
                                       yv if self._task == "regression" else y_model, sw)
         model_type = self.model if self.model != "auto" else backend.choose_model_type(spec, Xenc.shape[0], self.lattice_size)
         backend.verify_spec(spec, model_type, self.lattice_size, schema)

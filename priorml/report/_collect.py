@@ -254,11 +254,10 @@ def _training_check(model: Any, X: Any, y: Any, fitted_here: bool) -> dict[str, 
     else:
         why = ""
     n = int(record["n_rows"])
-    weighted = " with sample weights" if record.get("sample_weight") else ""
     if same:
-        text = f"the model was fitted on exactly these {n} rows{weighted} (same SHA-256 of the rows as the model reads them)"
+        text = f"the model was fitted on exactly these {n} rows (same SHA-256 of the rows as the model reads them)"
     else:
-        text = (f"the model was NOT fitted on the rows given here: it records {n} training rows{weighted} with another "
+        text = (f"the model was NOT fitted on the rows given here: it records {n} training rows with another "
                 f"SHA-256{why}; figures labelled training rows describe other data")
     return {"status": "same" if same else "different", "n_rows": n, "sha256": record["sha256"], "text": text}
 

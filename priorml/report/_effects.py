@@ -45,17 +45,6 @@ def _score(model: Any, X: Any) -> np.ndarray:
     return np.asarray(model.predict(X), dtype=float)
 
 
-def _as_frame(spec: Any, X: Any, by_position: bool = False):
-    """The spec's columns of ``X`` as the model reads them (by their text, e.g. integer labels 0, 1; or by
-    position), named by the spec's features."""
-    import pandas as pd
-
-    from ..spec.schema import as_columns
-
-    cols, _ = as_columns(spec, X, by_position=by_position)
-    return pd.DataFrame(cols, columns=list(spec.feature_names))
-
-
 def _partial_dependence(model: Any, ref: Any, name: str, values: np.ndarray) -> np.ndarray:
     n = len(ref)
     rep = ref.loc[ref.index.repeat(len(values))].reset_index(drop=True)
@@ -123,8 +112,7 @@ def feature_effects(model: Any, X: Any, y: Any = None, *, prob: float = 0.9, ran
     """
     spec = model.spec_
     rng = np.random.default_rng(random_state)
-    schema = getattr(model, "schema_", None)
-    frame = _as_frame(spec, X, by_position=schema is not None and schema.extra.get("columns") == "position")
+    frame = model.schema_.frame(spec, X)  # the columns as the model reads them
     ref = frame if len(frame) <= MAX_REF_ROWS else frame.iloc[np.sort(rng.choice(len(frame), MAX_REF_ROWS, replace=False))]
     ref = ref.reset_index(drop=True)
     clf = hasattr(model, "classes_")

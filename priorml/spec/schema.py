@@ -161,10 +161,30 @@ class Schema:
             if fs.kind == "categorical":
                 out[:, j] = _encode_categorical(f, fs, col, index, problems)
             else:
-                out[:, j] = _encode_numeric(f, fs, col, index, problems, missing, clip)
+                out[:, j] = _encode_numeric(f, fs, col, index, problems, missing)
         if problems:
             raise DataError(problems)
+        if clip:
+            out = self.clip(out)
         return (out, missing) if return_missing else out
+
+    def clip(self, Xenc: np.ndarray) -> np.ndarray:
+        """A copy of encoded rows (``transform(..., clip=False)``) with every numeric feature clipped to its
+        keypoint range: calibrators are flat outside the keypoints, and clipping makes that explicit for every
+        backend."""
+        out = np.array(Xenc, dtype=float)
+        for j, fs in enumerate(self.features):
+            if fs.kind == "numeric":
+                out[:, j] = np.clip(out[:, j], fs.keypoints[0], fs.keypoints[-1])
+        return out
+
+    def frame(self, spec: Spec, X: Any):
+        """The spec's columns of ``X`` as this schema reads them (by their text, e.g. integer labels, or by
+        position for a model fitted on an array without a spec), as a DataFrame named by the spec's features."""
+        import pandas as pd
+
+        cols, _ = as_columns(spec, X, by_position=self.extra.get("columns") == "position")
+        return pd.DataFrame(cols, columns=list(spec.feature_names))
 
     def scale_y(self, y: np.ndarray) -> np.ndarray:
         return (np.asarray(y, dtype=float) - self.y_mean) / self.y_scale
@@ -444,8 +464,8 @@ def _fit_numeric(f: NumericFeature, col: np.ndarray, index: Sequence[Any], probl
 
 
 def _encode_numeric(f: NumericFeature, fs: FeatureSchema, col: np.ndarray, index: Sequence[Any], problems: list[Problem],
-                    missing: dict[str, np.ndarray], clip: bool = True) -> np.ndarray:
-    """The feature's values imputed and clipped; records its missing rows in ``missing``."""
+                    missing: dict[str, np.ndarray]) -> np.ndarray:
+    """The feature's values imputed (not clipped: :meth:`Schema.clip`); records its missing rows in ``missing``."""
     vals = _to_float(f, col, index, problems)
     if vals is None:
         return np.zeros(len(index))
@@ -462,8 +482,7 @@ def _encode_numeric(f: NumericFeature, fs: FeatureSchema, col: np.ndarray, index
                                     "Set 'missing: median' (or mean, min, max, a number) on the feature, or clean the data.", f.name, "missing"))
             return vals
         vals = np.where(miss, fs.fill, vals)
-    # Calibrators are flat outside the keypoints; clipping makes that explicit for every backend.
-    return np.clip(vals, fs.keypoints[0], fs.keypoints[-1]) if clip else vals
+    return vals
 
 
 def _fit_categorical(f: CategoricalFeature, col: np.ndarray, index: Sequence[Any], problems: list[Problem]) -> FeatureSchema:

@@ -45,7 +45,7 @@ def prior_model(spec, X, y, *, likelihood: str = "gaussian", draws: int = 300, r
     spec_, yv = check_fit_input(est, X, y, task)
     if classifier:
         est.classes_, y_model = encode_classes(yv)
-    schema, Xenc = fit_schema(spec_, X, yv)
+    schema, Xenc, _ = fit_schema(spec_, X, yv)
     if not classifier:
         y_model = bayes.model_target(likelihood, yv, schema)
     bayes.verify_spec(spec_, likelihood)

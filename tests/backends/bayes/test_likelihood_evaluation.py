@@ -43,7 +43,7 @@ def _data(n: int = 120, seed: int = 0, positive: bool = False):
 def _build(spec_dict, X, y, likelihood, sufficient):
     spec = Spec.from_dict(spec_dict)
     X = X[list(spec.feature_names)]
-    schema, Xenc = fit_schema(spec, X, y)
+    schema, Xenc, _ = fit_schema(spec, X, y)
     y_model = model_target(likelihood, y, schema)
     terms = make_terms(spec, schema, Xenc)
     return build_model(spec, schema, terms, Xenc, y_model, likelihood=likelihood, sufficient=sufficient)
@@ -87,7 +87,7 @@ def test_numpy_pointwise_log_likelihood_matches_pymc(likelihood):
         if likelihood == "gaussian" else SPECS["monotone_convex_categorical"]
     spec = Spec.from_dict(spec_dict)
     Xs = X[list(spec.feature_names)]
-    schema, Xenc = fit_schema(spec, Xs, y)
+    schema, Xenc, _ = fit_schema(spec, Xs, y)
     y_model = model_target(likelihood, y, schema) if likelihood != "bernoulli" else y
     terms = make_terms(spec, schema, Xenc)
     built = build_model(spec, schema, terms, Xenc, y_model, likelihood=likelihood)
